@@ -1,0 +1,25 @@
+namespace Codify.Contracts;
+
+/// <summary>What one run produced, as measured by the Sandbox.</summary>
+public sealed record ExecutionResult
+{
+    public required ExecutionStatus Status { get; init; }
+    public string Stdout { get; init; } = "";
+    public string Stderr { get; init; } = "";
+    public int? ExitCode { get; init; }
+    public string? Signal { get; init; }
+    public long WallTimeMs { get; init; }
+    public long? CpuTimeMs { get; init; }
+    public long? MemoryPeakBytes { get; init; }
+    public bool StdoutTruncated { get; init; }
+    public bool StderrTruncated { get; init; }
+
+    /// <summary>Which clock ran out for <see cref="ExecutionStatus.TimeLimitExceeded"/>: "wall" or "cpu".</summary>
+    public string? LimitExceeded { get; init; }
+
+    /// <summary>A human-readable reason, set for internal errors and limit verdicts.</summary>
+    public string? Message { get; init; }
+
+    public static ExecutionResult InternalError(string message) =>
+        new() { Status = ExecutionStatus.InternalError, Message = message };
+}
