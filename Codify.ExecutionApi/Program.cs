@@ -1,7 +1,14 @@
+using Codify.ExecutionApi;
+using Codify.ExecutionApi.Executions;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.UseSeedAddress();
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapExecutionsApi();
 app.Run();

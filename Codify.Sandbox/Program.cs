@@ -1,6 +1,8 @@
+using Codify.Sandbox;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

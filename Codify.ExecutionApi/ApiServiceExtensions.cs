@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using Codify.Contracts;
+using Codify.ExecutionApi.Executions;
+
+namespace Codify.ExecutionApi;
+
+public static class ApiServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.Converters.Add(new SnakeCaseEnumConverter<ExecutionStatus>());
+        });
+
+        builder.Services.AddOptions<ExecutionOptions>()
+            .BindConfiguration(ExecutionOptions.Section)
+            .Configure<IConfiguration>((options, config) =>
+            {
+                // The seed's flat variables win over the section.
+                options.ExecutionTimeoutMax = config.GetValue("EXECUTION_TIMEOUT_MAX", options.ExecutionTimeoutMax);
+                options.CodeSizeLimit = config.GetValue("CODE_SIZE_LIMIT", options.CodeSizeLimit);
+            })
+            .ValidateDataAnnotations()
+            .Validate(o => o.DefaultTimeout <= o.ExecutionTimeoutMax, "Executions:DefaultTimeout must not exceed EXECUTION_TIMEOUT_MAX")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ExecutionStore>();
+        builder.Services.AddSingleton<SandboxAvailability>();
+        return builder;
+    }
+
+    /// <summary>The seed's PORT and HOST variables choose where the API listens (default http://localhost:8080 when either is set).</summary>
+    public static WebApplicationBuilder UseSeedAddress(this WebApplicationBuilder builder)
+    {
+        var port = builder.Configuration["PORT"];
+        var host = builder.Configuration["HOST"];
+        if (port is not null || host is not null)
+        {
+            builder.WebHost.UseUrls($"http://{host ?? "localhost"}:{port ?? "8080"}");
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Codify.ExecutionApi.Executions;
+
+/// <summary>Request limits and record lifetime. Section "Executions"; the seed's flat variables override it.</summary>
+public sealed class ExecutionOptions
+{
+    public const string Section = "Executions";
+
+    /// <summary>Largest <c>timeout</c> a request may ask for, in seconds (EXECUTION_TIMEOUT_MAX).</summary>
+    [Range(1, 3600)]
+    public int ExecutionTimeoutMax { get; set; } = 30;
+
+    /// <summary>Wall limit when the request names none, in seconds.</summary>
+    [Range(1, 3600)]
+    public int DefaultTimeout { get; set; } = 10;
+
+    /// <summary>Largest program, in UTF-8 bytes (CODE_SIZE_LIMIT).</summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int CodeSizeLimit { get; set; } = 64 * 1024;
+
+    /// <summary>Largest standard input, in UTF-8 bytes.</summary>
+    [Range(0, 16 * 1024 * 1024)]
+    public int StdinSizeLimit { get; set; } = 1024 * 1024;
+
+    /// <summary>Output kept per run (stdout + stderr), in bytes.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long OutputLimitBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long records stay readable after creation.</summary>
+    [Range(60, 30 * 24 * 3600)]
+    public int RetentionSeconds { get; set; } = 24 * 3600;
+
+    /// <summary>Longest <c>?wait=true</c> beyond the run's own wall limit, for the queue and sandbox start-up.</summary>
+    [Range(1, 600)]
+    public int WaitSlackSeconds { get; set; } = 30;
+
+    /// <summary>A Sandbox replica whose heartbeat is older than this is not counted as available.</summary>
+    [Range(1, 600)]
+    public int SandboxHeartbeatTimeoutSeconds { get; set; } = 15;
+}

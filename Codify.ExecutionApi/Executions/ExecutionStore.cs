@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Codify.Contracts;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Codify.ExecutionApi.Executions;
+
+/// <summary>The API's side of execution records in Redis: create-and-enqueue, read, wait for the end.</summary>
+public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<ExecutionOptions> options, TimeProvider time)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>Writes the record and adds the job in one MULTI: a record is never queued without its job, nor the reverse.</summary>
+    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec)
+    {
+        var id = Guid.CreateVersion7().ToString("N");
+        var createdAt = time.GetUtcNow();
+        var key = RedisKeys.Execution(id);
+        var transaction = Db.CreateTransaction();
+        _ = transaction.HashSetAsync(key,
+        [
+            new(ExecutionFields.Status, ExecutionStatus.Queued.ToWire()),
+            new(ExecutionFields.Language, spec.Language),
+            new(ExecutionFields.Spec, JsonSerializer.Serialize(spec, CodifyJson.Options)),
+            new(ExecutionFields.CreatedAt, createdAt.ToString("O")),
+        ]);
+        _ = transaction.KeyExpireAsync(key, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
+        _ = transaction.StreamAddAsync(RedisKeys.JobStream,
+        [
+            new(JobFields.ExecutionId, id),
+            // The trace travels with the job: one trace covers request, queue wait and run.
+            new(JobFields.TraceParent, Activity.Current?.Id ?? ""),
+        ]);
+        _ = transaction.PublishAsync(RedisChannel.Literal(RedisKeys.JobsAvailableChannel), id);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException($"transaction creating execution {id} was not committed");
+        }
+
+        return ExecutionRecord.Create(id, ExecutionStatus.Queued, spec.Language, createdAt, null, null, null);
+    }
+
+    public async Task<ExecutionRecord?> GetAsync(string id)
+    {
+        var fields = await Db.HashGetAsync(RedisKeys.Execution(id),
+        [
+            ExecutionFields.Status, ExecutionFields.Language, ExecutionFields.CreatedAt,
+            ExecutionFields.StartedAt, ExecutionFields.CompletedAt, ExecutionFields.Result,
+        ]);
+        if (fields[0].IsNullOrEmpty)
+        {
+            return null;
+        }
+
+        var result = fields[5].IsNullOrEmpty ? null : JsonSerializer.Deserialize<ExecutionResult>(fields[5].ToString(), CodifyJson.Options);
+        return ExecutionRecord.Create(id, ExecutionStatusExtensions.ParseWire(fields[0].ToString()), fields[1].ToString(),
+            ParseTime(fields[2]) ?? DateTimeOffset.MinValue, ParseTime(fields[3]), ParseTime(fields[4]), result);
+    }
+
+    /// <summary>The record once it has ended, or its latest state when <paramref name="timeout"/> passes first.</summary>
+    public async Task<ExecutionRecord?> WaitForEndAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var channel = RedisChannel.Literal(RedisKeys.Events(id));
+        var subscriber = redis.GetSubscriber();
+        Action<RedisChannel, RedisValue> onEvent = (_, message) =>
+        {
+            var e = JsonSerializer.Deserialize<ExecutionEvent>(message.ToString(), CodifyJson.Options);
+            if (e?.Type == ExecutionEventType.Completed)
+            {
+                ended.TrySetResult();
+            }
+        };
+
+        // Subscribe before reading: the Sandbox stores the result before it publishes, so no end is missed.
+        await subscriber.SubscribeAsync(channel, onEvent);
+        try
+        {
+            var record = await GetAsync(id);
+            if (record is null || record.Status.IsTerminal())
+            {
+                return record;
+            }
+
+            try
+            {
+                await ended.Task.WaitAsync(timeout, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Still running: the caller answers with the latest state.
+            }
+
+            return await GetAsync(id);
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel, onEvent);
+        }
+    }
+
+    private static DateTimeOffset? ParseTime(RedisValue value) =>
+        value.IsNullOrEmpty ? null : DateTimeOffset.Parse(value.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}

@@ -1,0 +1,70 @@
+using Codify.Contracts;
+
+namespace Codify.Sandbox.Isolation;
+
+/// <summary>Builds the argv of one isolated run: setpriv (drop to an unprivileged uid) → bwrap (namespaces, mounts) → interpreter.</summary>
+public static class BubblewrapCommand
+{
+    public const string WorkDir = "/box";
+
+    public static IReadOnlyList<string> Build(IsolationOptions options, LanguageInfo language, string programFile, string passwdFile)
+    {
+        var args = new List<string>
+        {
+            // Never run bwrap as root: inside, uid 0 would map to host root and read root-owned binds.
+            $"--reuid={options.RunAsUid}", $"--regid={options.RunAsGid}", "--clear-groups",
+            // No privilege can be regained through setuid binaries or file capabilities.
+            "--no-new-privs",
+            "--",
+            options.BubblewrapPath,
+            // Fresh user/pid/net/ipc/uts/cgroup/mount namespaces: no network interface but lo, no view of host processes.
+            "--unshare-all", "--unshare-user",
+            // The program cannot create nested namespaces to escape the mount/pid view or gain capabilities in them.
+            "--disable-userns",
+            // If the Sandbox service dies, the run dies with it instead of living on unmanaged.
+            "--die-with-parent",
+            // A new session: the program cannot push input into the Sandbox's terminal (TIOCSTI).
+            "--new-session",
+            "--cap-drop", "ALL",
+            // Nothing of the host's environment (secrets, connection strings) reaches the program.
+            "--clearenv",
+            "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "--setenv", "HOME", WorkDir,
+            "--setenv", "LANG", "C.UTF-8",
+            "--setenv", "MPLBACKEND", "Agg",
+            "--hostname", "codify",
+            // Read-only system files: the program cannot alter interpreters or libraries for later runs.
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/lib", "/lib",
+            "--symlink", "usr/lib64", "/lib64",
+            "--symlink", "usr/bin", "/bin",
+            "--symlink", "usr/sbin", "/sbin",
+            "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+            "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+            "--ro-bind-try", "/etc/matplotlibrc", "/etc/matplotlibrc",
+            // A synthetic passwd: the host's account list stays hidden.
+            "--ro-bind", passwdFile, "/etc/passwd",
+            "--proc", "/proc",
+            "--dev", "/dev",
+            // Size-capped tmpfs mounts: filling /tmp, /dev/shm or the work dir cannot exhaust host disk or RAM.
+            "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+            "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
+            "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", WorkDir,
+            // The program itself is a read-only bind of a file the host wrote.
+            "--ro-bind", programFile, $"{WorkDir}/{language.FileName}",
+            "--chdir", WorkDir,
+            "--",
+        };
+        args.AddRange(InterpreterCommand(options, language));
+        return args;
+    }
+
+    private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language) =>
+        language.Name switch
+        {
+            // -I: isolated mode, ignores PYTHON* variables and the user site folder.
+            "python" => [options.PythonPath, "-I", language.FileName],
+            "javascript" => [options.NodePath, language.FileName],
+            _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "unsupported language"),
+        };
+}

@@ -1,0 +1,9 @@
+using Codify.Contracts;
+
+namespace Codify.Sandbox.Isolation;
+
+/// <summary>Runs one program isolated and reports what happened. Never throws for the program's own failures.</summary>
+public interface ISandboxRunner
+{
+    Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken);
+}

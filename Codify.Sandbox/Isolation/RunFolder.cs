@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace Codify.Sandbox.Isolation;
+
+/// <summary>
+/// One run's host folder: written only by the host, before the run, and bind-mounted read-only.
+/// The sandbox never writes here, so the host never follows a path the program could have planted.
+/// </summary>
+public sealed class RunFolder : IDisposable
+{
+    private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    private const UnixFileMode ProgramFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite
+        | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private RunFolder(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static RunFolder Create(string root, string executionId)
+    {
+        Directory.CreateDirectory(root, FolderMode);
+        // A fresh unique name: a folder left by an earlier run (or planted there) is never reused.
+        var path = System.IO.Path.Combine(root, $"{SafeName(executionId)}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path, FolderMode);
+        return new RunFolder(path);
+    }
+
+    public string WriteFile(string name, string content)
+    {
+        var file = System.IO.Path.Combine(Path, name);
+        using var stream = new FileStream(file, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = ProgramFileMode,
+        });
+        stream.Write(Encoding.UTF8.GetBytes(content));
+        return file;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover folder holds only the host's own copy of the program.
+        }
+    }
+
+    private static string SafeName(string id) =>
+        new(id.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').Take(64).ToArray());
+}

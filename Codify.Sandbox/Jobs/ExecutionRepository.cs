@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Codify.Contracts;
+using StackExchange.Redis;
+
+namespace Codify.Sandbox.Jobs;
+
+/// <summary>The Sandbox's side of an execution record: guarded status transitions, each atomic in Redis.</summary>
+public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvider time)
+{
+    // queued → running, only once: a job delivered twice (or cancelled meanwhile) is never started twice.
+    private const string StartScript = """
+        if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then return 0 end
+        redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[1], 'worker', ARGV[2])
+        redis.call('PUBLISH', KEYS[2], ARGV[3])
+        return 1
+        """;
+
+    // running → terminal, only by the worker that started it (a reclaimed record is not overwritten by a late zombie).
+    private const string FinishScript = """
+        if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+        if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[5] then return 0 end
+        redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completedAt', ARGV[3])
+        redis.call('PUBLISH', KEYS[2], ARGV[4])
+        return 1
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<(ExecutionStatus? Status, ExecutionSpec? Spec)> LoadAsync(string id)
+    {
+        var fields = await Db.HashGetAsync(RedisKeys.Execution(id), [ExecutionFields.Status, ExecutionFields.Spec]);
+        if (fields[0].IsNullOrEmpty)
+        {
+            return (null, null);
+        }
+
+        var spec = fields[1].IsNullOrEmpty ? null : JsonSerializer.Deserialize<ExecutionSpec>(fields[1].ToString(), CodifyJson.Options);
+        return (ExecutionStatusExtensions.ParseWire(fields[0].ToString()), spec);
+    }
+
+    public async Task<bool> TryStartAsync(string id, string worker)
+    {
+        var started = new ExecutionEvent(ExecutionEventType.Started, id, ExecutionStatus.Running);
+        var result = await Db.ScriptEvaluateAsync(StartScript,
+            [RedisKeys.Execution(id), RedisKeys.Events(id)],
+            [Now(), worker, JsonSerializer.Serialize(started, CodifyJson.Options)]);
+        return (int)result == 1;
+    }
+
+    public Task<bool> TryFinishAsync(string id, string worker, ExecutionResult result) =>
+        FinishAsync(id, worker, result);
+
+    /// <summary>A record left running by a worker that died: it may have had side effects, so it is not rerun.</summary>
+    public Task<bool> TryFailLostAsync(string id) =>
+        FinishAsync(id, worker: "", ExecutionResult.InternalError("sandbox worker lost while running this execution"));
+
+    private async Task<bool> FinishAsync(string id, string worker, ExecutionResult result)
+    {
+        var completed = new ExecutionEvent(ExecutionEventType.Completed, id, result.Status);
+        var outcome = await Db.ScriptEvaluateAsync(FinishScript,
+            [RedisKeys.Execution(id), RedisKeys.Events(id)],
+            [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), Now(),
+                JsonSerializer.Serialize(completed, CodifyJson.Options), worker]);
+        return (int)outcome == 1;
+    }
+
+    private string Now() => time.GetUtcNow().ToString("O");
+}

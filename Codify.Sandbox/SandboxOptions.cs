@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Codify.Sandbox;
+
+/// <summary>How this Sandbox replica takes work. Bound from the "Sandbox" section; MAX_CONCURRENT_EXECUTIONS overrides the slot count.</summary>
+public sealed class SandboxOptions
+{
+    public const string Section = "Sandbox";
+
+    /// <summary>Executions this replica runs at once; it never reads more jobs than it has free slots.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentExecutions { get; set; } = 4;
+
+    /// <summary>Unique per process, so a restarted replica's stale entries are seen as another consumer's and reclaimed.</summary>
+    [Required]
+    public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>A pending job untouched this long belongs to a dead worker and is claimed by another.</summary>
+    [Range(1, 3600)]
+    public int ReclaimIdleSeconds { get; set; } = 30;
+
+    /// <summary>How often in-flight jobs are touched (must be well under <see cref="ReclaimIdleSeconds"/>) and the heartbeat renewed.</summary>
+    [Range(1, 600)]
+    public int HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>Fallback poll interval when no "jobs available" notification arrives.</summary>
+    [Range(10, 60_000)]
+    public int PollIntervalMs { get; set; } = 1000;
+}

@@ -1,0 +1,41 @@
+using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Jobs;
+
+namespace Codify.Sandbox;
+
+public static class SandboxServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<SandboxOptions>()
+            .BindConfiguration(SandboxOptions.Section)
+            .Configure<IConfiguration>((options, config) =>
+                // The seed's flat variable wins over the section, as documented in the README.
+                options.MaxConcurrentExecutions = config.GetValue("MAX_CONCURRENT_EXECUTIONS", options.MaxConcurrentExecutions))
+            .ValidateDataAnnotations()
+            .Validate(o => o.HeartbeatSeconds * 2 < o.ReclaimIdleSeconds,
+                "Sandbox:HeartbeatSeconds must be under half of Sandbox:ReclaimIdleSeconds, or live jobs get reclaimed")
+            .ValidateOnStart();
+        builder.Services.AddOptions<IsolationOptions>()
+            .BindConfiguration(IsolationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IsolationState>();
+        builder.Services.AddSingleton<BubblewrapRunner>();
+        builder.Services.AddSingleton<ISandboxRunner>(sp => sp.GetRequiredService<BubblewrapRunner>());
+        builder.Services.AddSingleton<ExecutionRepository>();
+        builder.Services.AddSingleton<JobFeed>();
+        builder.Services.AddSingleton<JobHandler>();
+        builder.Services.AddSingleton<InFlightJobs>();
+        builder.Services.AddHostedService<IsolationProbe>();
+        builder.Services.AddHostedService<JobConsumer>();
+        builder.Services.AddHostedService<SandboxHeartbeat>();
+
+        builder.Services.AddHealthChecks().AddCheck<IsolationHealthCheck>("isolation");
+        return builder;
+    }
+}
