@@ -1,0 +1,45 @@
+using Codify.Contracts;
+using Codify.Sandbox.Isolation;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Codify.Tests.Sandbox;
+
+/// <summary>Fail closed: when any piece of isolation is missing, the probe reports why and nothing runs.</summary>
+public sealed class IsolationProbeTests
+{
+    [Fact]
+    public async Task Missing_bubblewrap_makes_the_service_unhealthy_and_refuses_every_run()
+    {
+        var options = Options.Create(new IsolationOptions { BubblewrapPath = "/nonexistent/bwrap" });
+        var state = new IsolationState();
+        var runner = new BubblewrapRunner(options, state, NullLogger<BubblewrapRunner>.Instance);
+
+        await new IsolationProbe(runner, state, options, NullLogger<IsolationProbe>.Instance).ProbeAsync(CancellationToken.None);
+        var health = await new IsolationHealthCheck(state).CheckHealthAsync(new HealthCheckContext());
+        var result = await runner.RunAsync("x", new ExecutionSpec("python", "print(1)", null, SandboxRunnerFixture.Limits()), CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("/nonexistent/bwrap is missing", health.Description, StringComparison.Ordinal);
+        Assert.Equal(ExecutionStatus.InternalError, result.Status);
+        Assert.Contains("cannot isolate", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sandbox_that_starts_but_cannot_run_programs_is_unhealthy()
+    {
+        // /bin/true exists, so the tools look present, but nothing is ever executed: the canary must catch it.
+        var options = Options.Create(new IsolationOptions { BubblewrapPath = "/bin/true" });
+        var state = new IsolationState();
+        var runner = new BubblewrapRunner(options, state, NullLogger<BubblewrapRunner>.Instance);
+
+        await new IsolationProbe(runner, state, options, NullLogger<IsolationProbe>.Instance).ProbeAsync(CancellationToken.None);
+
+        Assert.False(state.IsReady);
+        Assert.Contains("python canary failed", state.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Before_any_probe_the_sandbox_is_closed() => Assert.False(new IsolationState().IsReady);
+}

@@ -1,0 +1,43 @@
+using Codify.Contracts;
+using Codify.Sandbox.Isolation;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Codify.Tests.Sandbox;
+
+/// <summary>A real bubblewrap runner, proven ready by the real probe, with its own run folder root.</summary>
+public sealed class SandboxRunnerFixture : IAsyncLifetime
+{
+    public IsolationOptions Options { get; } = new()
+    {
+        RunRoot = Path.Combine(Path.GetTempPath(), $"codify-test-runs-{Guid.NewGuid():N}"),
+    };
+
+    public IsolationState State { get; } = new();
+
+    public BubblewrapRunner Runner { get; private set; } = null!;
+
+    public static ExecutionLimits Limits(int wallMs = 10_000, long outputBytes = 1 << 20) =>
+        new(WallTimeMs: wallMs, CpuTimeMs: wallMs, MemoryBytes: 256L << 20, Processes: 64, OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
+
+    public Task<ExecutionResult> RunAsync(string language, string code, string? stdin = null, ExecutionLimits? limits = null,
+        CancellationToken cancellationToken = default) =>
+        Runner.RunAsync("test", new ExecutionSpec(language, code, stdin, limits ?? Limits()), cancellationToken);
+
+    public async Task InitializeAsync()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        Runner = new BubblewrapRunner(options, State, NullLogger<BubblewrapRunner>.Instance);
+        await new IsolationProbe(Runner, State, options, NullLogger<IsolationProbe>.Instance).ProbeAsync(CancellationToken.None);
+        Assert.True(State.IsReady, State.Reason);
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(Options.RunRoot))
+        {
+            Directory.Delete(Options.RunRoot, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+}
