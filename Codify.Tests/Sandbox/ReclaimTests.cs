@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Codify.Contracts;
+using Codify.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Codify.Tests.Sandbox;
+
+/// <summary>No execution stays queued or running forever when the worker holding it dies.</summary>
+public sealed class ReclaimTests
+{
+    [Fact]
+    public async Task A_job_taken_by_a_dead_worker_but_never_started_is_reclaimed_and_runs()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var id = await SeedJobHeldByDeadWorkerAsync(redis, ExecutionStatus.Queued, "print('rescued')");
+        await using var sandbox = new SandboxFactory(redis.ConnectionString);
+        _ = sandbox.Server;
+
+        var status = await WaitForEndAsync(redis, id);
+
+        Assert.Equal("completed", status);
+        var result = await ReadResultAsync(redis, id);
+        Assert.Equal("rescued\n", result.Stdout);
+        Assert.Equal(0, (await redis.Db.StreamPendingAsync(RedisKeys.JobStream, RedisKeys.SandboxGroup)).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task A_job_that_had_started_on_a_dead_worker_ends_as_internal_error_with_a_reason()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var id = await SeedJobHeldByDeadWorkerAsync(redis, ExecutionStatus.Running, "print('never again')");
+        await using var sandbox = new SandboxFactory(redis.ConnectionString);
+        _ = sandbox.Server;
+
+        var status = await WaitForEndAsync(redis, id);
+
+        Assert.Equal("internal_error", status);
+        var result = await ReadResultAsync(redis, id);
+        Assert.Contains("worker lost", result.Message, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_live_job_running_longer_than_the_reclaim_idle_time_is_not_taken_by_another_replica()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var first = new SandboxFactory(redis.ConnectionString);
+        await using var second = new SandboxFactory(redis.ConnectionString);
+        _ = first.Server;
+        _ = second.Server;
+        await Eventually.ReturnsAsync(() => redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes), n => n == 2,
+            TimeSpan.FromSeconds(30), "both replicas to advertise themselves");
+
+        // Runs 5 s, well past the 3 s reclaim idle time the test factories use.
+        var id = await EnqueueAsync(redis, ExecutionStatus.Queued, "import time\ntime.sleep(5)\nprint('done')");
+
+        Assert.Equal("completed", await WaitForEndAsync(redis, id));
+        Assert.Equal("done\n", (await ReadResultAsync(redis, id)).Stdout);
+    }
+
+    private static async Task<string> SeedJobHeldByDeadWorkerAsync(RedisServer redis, ExecutionStatus status, string code)
+    {
+        await redis.Db.StreamCreateConsumerGroupAsync(RedisKeys.JobStream, RedisKeys.SandboxGroup, StreamPosition.Beginning, createStream: true);
+        var id = await EnqueueAsync(redis, status, code);
+        // A consumer that reads the entry and then dies: the entry stays pending under its name.
+        var taken = await redis.Db.StreamReadGroupAsync(RedisKeys.JobStream, RedisKeys.SandboxGroup, "dead-worker", StreamPosition.NewMessages, 1);
+        Assert.Single(taken);
+        return id;
+    }
+
+    private static async Task<string> EnqueueAsync(RedisServer redis, ExecutionStatus status, string code)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var spec = new ExecutionSpec("python", code, null, SandboxRunnerFixture.Limits(wallMs: 15_000));
+        await redis.Db.HashSetAsync(RedisKeys.Execution(id),
+        [
+            new(ExecutionFields.Status, status.ToWire()),
+            new(ExecutionFields.Language, "python"),
+            new(ExecutionFields.Spec, JsonSerializer.Serialize(spec, CodifyJson.Options)),
+            new(ExecutionFields.CreatedAt, DateTimeOffset.UtcNow.ToString("O")),
+            new(ExecutionFields.Worker, status == ExecutionStatus.Running ? "dead-worker" : ""),
+        ]);
+        await redis.Db.StreamAddAsync(RedisKeys.JobStream, [new(JobFields.ExecutionId, id)]);
+        return id;
+    }
+
+    private static async Task<string> WaitForEndAsync(RedisServer redis, string id) =>
+        (await Eventually.ReturnsAsync(
+            async () => (await redis.Db.HashGetAsync(RedisKeys.Execution(id), ExecutionFields.Status)).ToString(),
+            s => s is not ("queued" or "running"), TimeSpan.FromSeconds(30), $"execution {id} to end"))!;
+
+    private static async Task<ExecutionResult> ReadResultAsync(RedisServer redis, string id) =>
+        JsonSerializer.Deserialize<ExecutionResult>(
+            (await redis.Db.HashGetAsync(RedisKeys.Execution(id), ExecutionFields.Result)).ToString(), CodifyJson.Options)!;
+}
