@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Limits;
 
 namespace Codify.ExecutionApi;
 
@@ -26,6 +27,14 @@ public static class ApiServiceExtensions
             })
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultTimeout <= o.ExecutionTimeoutMax, "Executions:DefaultTimeout must not exceed EXECUTION_TIMEOUT_MAX")
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<LimitOptions>()
+            .BindConfiguration(LimitOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.DefaultCpuSeconds <= o.MaxCpuSeconds && o.DefaultMemoryBytes <= o.MaxMemoryBytes
+                && o.DefaultProcesses <= o.MaxProcesses && o.DefaultOutputBytes <= o.MaxOutputBytes,
+                "every Limits default must be within its Limits maximum")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);

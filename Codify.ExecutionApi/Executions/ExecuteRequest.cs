@@ -1,3 +1,5 @@
+using Codify.ExecutionApi.Limits;
+
 namespace Codify.ExecutionApi.Executions;
 
 /// <summary>Body of <c>POST /api/execute</c>.</summary>
@@ -14,4 +16,7 @@ public sealed record ExecuteRequest
 
     /// <summary>Standard input given to the program.</summary>
     public string? Stdin { get; init; }
+
+    /// <summary>Optional per-run limits (cpu, wall, memory, processes, output), each at most the server maximum.</summary>
+    public RequestedLimits? Limits { get; init; }
 }

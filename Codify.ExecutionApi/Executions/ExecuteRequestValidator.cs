@@ -1,14 +1,13 @@
 using System.Text;
 using Codify.Contracts;
+using Codify.ExecutionApi.Limits;
 
 namespace Codify.ExecutionApi.Executions;
 
 /// <summary>Checks a request against the server's limits; every error names the field and the limit.</summary>
 public static class ExecuteRequestValidator
 {
-    public const double MinTimeoutSeconds = 0.1;
-
-    public static ExecutionSpec? Validate(ExecuteRequest request, ExecutionOptions options, out Dictionary<string, string[]> errors)
+    public static ExecutionSpec? Validate(ExecuteRequest request, ExecutionOptions options, LimitOptions limitOptions, out Dictionary<string, string[]> errors)
     {
         errors = [];
         var language = Languages.Find(request.Language);
@@ -35,25 +34,12 @@ public static class ExecuteRequestValidator
             errors["stdin"] = [$"stdin is larger than the limit of {options.StdinSizeLimit} bytes"];
         }
 
-        var timeout = request.Timeout ?? options.DefaultTimeout;
-        if (!double.IsFinite(timeout) || timeout < MinTimeoutSeconds || timeout > options.ExecutionTimeoutMax)
-        {
-            errors["timeout"] = [$"timeout must be between {MinTimeoutSeconds} and {options.ExecutionTimeoutMax} seconds (EXECUTION_TIMEOUT_MAX)"];
-        }
-
-        if (errors.Count > 0 || language is null || request.Code is null)
+        var limits = LimitsValidator.Resolve(request.Timeout, request.Limits, options.DefaultTimeout, options.ExecutionTimeoutMax, limitOptions, errors);
+        if (errors.Count > 0 || language is null || request.Code is null || limits is null)
         {
             return null;
         }
 
-        var wallMs = (int)Math.Round(timeout * 1000);
-        var limits = new ExecutionLimits(
-            WallTimeMs: wallMs,
-            CpuTimeMs: wallMs,
-            MemoryBytes: 256L * 1024 * 1024,
-            Processes: 64,
-            OutputBytes: options.OutputLimitBytes,
-            FileSizeBytes: 16L * 1024 * 1024);
         return new ExecutionSpec(language.Name, request.Code, request.Stdin, limits);
     }
 

@@ -23,10 +23,6 @@ public sealed class ExecutionOptions
     [Range(0, 16 * 1024 * 1024)]
     public int StdinSizeLimit { get; set; } = 1024 * 1024;
 
-    /// <summary>Output kept per run (stdout + stderr), in bytes.</summary>
-    [Range(1024, 64 * 1024 * 1024)]
-    public long OutputLimitBytes { get; set; } = 1024 * 1024;
-
     /// <summary>How long records stay readable after creation.</summary>
     [Range(60, 30 * 24 * 3600)]
     public int RetentionSeconds { get; set; } = 24 * 3600;

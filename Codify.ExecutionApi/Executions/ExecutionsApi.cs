@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -26,10 +27,11 @@ public static class ExecutionsApi
         ExecutionStore store,
         SandboxAvailability sandboxes,
         IOptions<ExecutionOptions> options,
+        IOptions<LimitOptions> limitOptions,
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        if (ExecuteRequestValidator.Validate(request, options.Value, out var errors) is not { } spec)
+        if (ExecuteRequestValidator.Validate(request, options.Value, limitOptions.Value, out var errors) is not { } spec)
         {
             return TypedResults.ValidationProblem(errors, title: "The execution request is invalid.");
         }

@@ -1,10 +1,13 @@
 using Codify.ExecutionApi.Executions;
+using Codify.Contracts;
+using Codify.ExecutionApi.Limits;
 
 namespace Codify.Tests.Executions;
 
 public sealed class ExecuteRequestValidatorTests
 {
     private static readonly ExecutionOptions Options = new() { ExecutionTimeoutMax = 30, CodeSizeLimit = 100, StdinSizeLimit = 10 };
+    private static readonly LimitOptions Limits = new();
 
     [Theory]
     [InlineData("python", "python")]
@@ -15,7 +18,7 @@ public sealed class ExecuteRequestValidatorTests
     [InlineData("node", "javascript")]
     public void Accepts_language_names_and_aliases(string language, string canonical)
     {
-        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = language }, Options, out var errors);
+        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = language }, Options, Limits, out var errors);
 
         Assert.Empty(errors);
         Assert.Equal(canonical, spec!.Language);
@@ -24,7 +27,7 @@ public sealed class ExecuteRequestValidatorTests
     [Fact]
     public void Timeout_in_seconds_becomes_the_wall_limit()
     {
-        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Timeout = 2.5 }, Options, out _);
+        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Timeout = 2.5 }, Options, Limits, out _);
 
         Assert.Equal(2500, spec!.Limits.WallTimeMs);
     }
@@ -32,7 +35,7 @@ public sealed class ExecuteRequestValidatorTests
     [Fact]
     public void Missing_timeout_uses_the_default()
     {
-        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py" }, Options, out _);
+        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py" }, Options, Limits, out _);
 
         Assert.Equal(Options.DefaultTimeout * 1000, spec!.Limits.WallTimeMs);
     }
@@ -42,7 +45,7 @@ public sealed class ExecuteRequestValidatorTests
     [InlineData(null, "language", "language is required")]
     public void Rejects_unknown_or_missing_language(string? language, string field, string message)
     {
-        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = language }, Options, out var errors);
+        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = language }, Options, Limits, out var errors);
 
         Assert.Null(spec);
         Assert.StartsWith(message, errors[field][0], StringComparison.Ordinal);
@@ -53,7 +56,7 @@ public sealed class ExecuteRequestValidatorTests
     {
         var code = new string('a', 101);
 
-        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = code, Language = "py" }, Options, out var errors);
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = code, Language = "py" }, Options, Limits, out var errors);
 
         Assert.Contains("100 bytes (CODE_SIZE_LIMIT)", errors["code"][0], StringComparison.Ordinal);
     }
@@ -63,7 +66,7 @@ public sealed class ExecuteRequestValidatorTests
     {
         var code = new string('é', 51); // 102 bytes
 
-        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = code, Language = "py" }, Options, out var errors);
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = code, Language = "py" }, Options, Limits, out var errors);
 
         Assert.True(errors.ContainsKey("code"));
     }
@@ -76,7 +79,7 @@ public sealed class ExecuteRequestValidatorTests
     [InlineData(double.PositiveInfinity)]
     public void Rejects_timeouts_outside_the_server_range(double timeout)
     {
-        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Timeout = timeout }, Options, out var errors);
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Timeout = timeout }, Options, Limits, out var errors);
 
         Assert.Contains("30 seconds (EXECUTION_TIMEOUT_MAX)", errors["timeout"][0], StringComparison.Ordinal);
     }
@@ -84,8 +87,60 @@ public sealed class ExecuteRequestValidatorTests
     [Fact]
     public void Rejects_empty_code_and_oversize_stdin_together()
     {
-        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "", Language = "py", Stdin = "12345678901" }, Options, out var errors);
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "", Language = "py", Stdin = "12345678901" }, Options, Limits, out var errors);
 
         Assert.Equal(["code", "stdin"], errors.Keys.Order());
+    }
+
+    [Fact]
+    public void Requested_limits_within_the_maxima_reach_the_spec()
+    {
+        var requested = new RequestedLimits { Cpu = 2, Wall = 3, Memory = 64L << 20, Processes = 40, Output = 4096 };
+
+        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Limits = requested }, Options, Limits, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(new ExecutionLimits(3000, 2000, 64L << 20, 40, 4096, Limits.FileSizeBytes), spec!.Limits);
+    }
+
+    [Fact]
+    public void Defaults_apply_when_no_limits_are_given()
+    {
+        var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py" }, Options, Limits, out _);
+
+        Assert.Equal(5000, spec!.Limits.CpuTimeMs);
+        Assert.Equal(256L << 20, spec.Limits.MemoryBytes);
+        Assert.Equal(64, spec.Limits.Processes);
+        Assert.Equal(1L << 20, spec.Limits.OutputBytes);
+    }
+
+    [Theory]
+    [InlineData("limits.cpu", "Limits:MaxCpuSeconds")]
+    [InlineData("limits.memory", "Limits:MaxMemoryBytes")]
+    [InlineData("limits.processes", "Limits:MaxProcesses")]
+    [InlineData("limits.output", "Limits:MaxOutputBytes")]
+    public void Limits_over_the_server_maxima_are_rejected_naming_field_and_setting(string field, string setting)
+    {
+        var requested = new RequestedLimits
+        {
+            Cpu = field == "limits.cpu" ? 31 : null,
+            Memory = field == "limits.memory" ? 2L << 30 : null,
+            Processes = field == "limits.processes" ? 10_000 : null,
+            Output = field == "limits.output" ? 1L << 30 : null,
+        };
+
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Limits = requested }, Options, Limits, out var errors);
+
+        Assert.Equal([field], errors.Keys);
+        Assert.Contains(setting, errors[field][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wall_limit_and_timeout_must_agree_when_both_are_given()
+    {
+        ExecuteRequestValidator.Validate(
+            new ExecuteRequest { Code = "x", Language = "py", Timeout = 2, Limits = new RequestedLimits { Wall = 3 } }, Options, Limits, out var errors);
+
+        Assert.True(errors.ContainsKey("limits.wall"));
     }
 }
