@@ -1,5 +1,5 @@
-using Codify.ExecutionApi.Executions;
 using Codify.Contracts;
+using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 
 namespace Codify.Tests.Executions;
