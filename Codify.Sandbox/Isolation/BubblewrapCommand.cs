@@ -42,6 +42,7 @@ public static class BubblewrapCommand
             "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
             "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
             "--ro-bind-try", "/etc/matplotlibrc", "/etc/matplotlibrc",
+            "--ro-bind-try", "/etc/fonts", "/etc/fonts",
             // A synthetic passwd: the host's account list stays hidden.
             "--ro-bind", passwdFile, "/etc/passwd",
             "--proc", "/proc",
