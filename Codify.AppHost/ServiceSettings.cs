@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Codify.AppHost;
+
+/// <summary>
+/// Server settings that an operator sets on the AppHost (<c>MAX_CONCURRENT_EXECUTIONS=8 ./run.sh</c>)
+/// and that must reach the services. Forwarded explicitly, so they show in the dashboard and do not
+/// depend on child processes inheriting the AppHost's environment.
+/// </summary>
+internal static class ServiceSettings
+{
+    public static readonly string[] ExecutionApi =
+    [
+        "MAX_CONCURRENT_EXECUTIONS",
+        "EXECUTION_TIMEOUT_MAX",
+        "CODE_SIZE_LIMIT",
+        "RATE_LIMIT_POINTS",
+        "RATE_LIMIT_DURATION",
+        "FRONTEND_URL",
+    ];
+
+    public static readonly string[] Sandbox = ["MAX_CONCURRENT_EXECUTIONS"];
+
+    /// <summary>Passes each named setting that is set (environment, command line, appsettings); unset ones keep the service's default.</summary>
+    public static IResourceBuilder<T> WithSettingsFrom<T>(this IResourceBuilder<T> builder, IConfiguration configuration, IEnumerable<string> names)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var name in names)
+        {
+            if (configuration[name] is { Length: > 0 } value)
+            {
+                builder.WithEnvironment(name, value);
+            }
+        }
+
+        return builder;
+    }
+}

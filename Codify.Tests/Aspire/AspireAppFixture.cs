@@ -1,0 +1,67 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Codify.AppHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Codify.Tests.Aspire;
+
+/// <summary>
+/// The whole app (redis-server, ExecutionApi, Sandbox) started once through the real AppHost and
+/// shared by every test in the <see cref="AspireAppCollectionDefinition.Name"/> collection: a start costs ~10 s, a stop several more.
+/// </summary>
+/// <remarks>
+/// The testing builder randomizes proxied ports (<c>DcpPublisher:RandomizePorts</c>), so the API is
+/// not on :8080 here and the tests can run next to a developer's <c>./run.sh</c>. It also leaves the
+/// dashboard out.
+/// </remarks>
+public sealed class AspireAppFixture : IAsyncLifetime
+{
+    /// <summary>Generous: on a busy 2-core machine the first start also JITs everything.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not been started.");
+
+    /// <summary>A client for the API, addressed through the app's (randomized) endpoint.</summary>
+    public HttpClient CreateApiClient() => App.CreateHttpClient(ResourceNames.ExecutionApi);
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>(timeout.Token);
+        builder.Services.AddLogging(logging => logging
+            // The services' own logs reach the test output; at Information they drown a failure's reason.
+            .AddFilter($"{typeof(ResourceNames).Assembly.GetName().Name}.Resources", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+
+        await Task.WhenAll(
+            WaitUntilHealthyAsync(ResourceNames.ExecutionApi, timeout.Token),
+            WaitUntilHealthyAsync(ResourceNames.Sandbox, timeout.Token));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync(string resource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // StopOnResourceUnavailable: a service that crashes at start fails the run now, not after the timeout.
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.StopOnResourceUnavailable, cancellationToken);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new TimeoutException($"'{resource}' was not healthy within {StartTimeout}.", ex);
+        }
+    }
+}

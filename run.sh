@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Starts Codify for development: redis-server, the ExecutionApi (http://localhost:8080) and the
+# Sandbox, under the Aspire AppHost with its dashboard (http://localhost:18888).
+# PORT/HOST move the API; extra arguments go to the AppHost. Ctrl-C or SIGTERM stops everything.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+./scripts/install-deps.sh
+# exec: the signal reaches dotnet run, which hands it to the AppHost, which stops every resource.
+exec dotnet run --project Codify.AppHost -- "$@"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds Codify.sln and runs all of its tests. The Aspire tests start their own redis-server, API and
+# Sandbox (on random ports, so a running ./run.sh is no obstacle). Exits with dotnet test's code.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+./scripts/install-deps.sh
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+set +e
+dotnet test Codify.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line over every test project: "Summary: N passed, N failed, N skipped".
+awk '
+  /^Total tests:/             { seen = 1 }
+  /^[ \t]+Passed:[ \t]+[0-9]+$/  { passed += $2 }
+  /^[ \t]+Failed:[ \t]+[0-9]+$/  { failed += $2 }
+  /^[ \t]+Skipped:[ \t]+[0-9]+$/ { skipped += $2 }
+  END { if (seen) printf "Summary: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+
+exit "$status"
