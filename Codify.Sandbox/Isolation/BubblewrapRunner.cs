@@ -95,8 +95,14 @@ public sealed partial class BubblewrapRunner(
             LogPipesHeld(logger, process.Id);
         }
 
-        return Verdict.From(process.ExitCode, elapsed, output, wallExpired: wall.IsCancellationRequested && !output.Exceeded,
-            cancelled: cancellationToken.IsCancellationRequested);
+        var run = new RunObservation
+        {
+            ExitCode = process.ExitCode,
+            WallTimeMs = elapsed,
+            WallExpired = wall.IsCancellationRequested && !output.Exceeded,
+            Cancelled = cancellationToken.IsCancellationRequested,
+        };
+        return Verdict.From(run, output);
     }
 
     private static async Task FeedStdinAsync(Process process, string? stdin)

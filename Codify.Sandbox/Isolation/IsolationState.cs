@@ -12,9 +12,22 @@ public sealed class IsolationState
 
     public string Reason => _current.Reason;
 
-    public void MarkReady(string detail) => _current = new(true, detail);
+    /// <summary>Raised when readiness flips, so the heartbeat advertises (or withdraws) this replica at once.</summary>
+    public event Action? ReadinessChanged;
 
-    public void MarkBroken(string reason) => _current = new(false, reason);
+    public void MarkReady(string detail) => Set(new(true, detail));
+
+    public void MarkBroken(string reason) => Set(new(false, reason));
+
+    private void Set(Snapshot next)
+    {
+        var flipped = _current.Ready != next.Ready;
+        _current = next;
+        if (flipped)
+        {
+            ReadinessChanged?.Invoke();
+        }
+    }
 
     private sealed record Snapshot(bool Ready, string Reason);
 }

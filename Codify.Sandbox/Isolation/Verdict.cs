@@ -5,36 +5,50 @@ namespace Codify.Sandbox.Isolation;
 /// <summary>Turns what the supervisor observed into one status of the shared taxonomy.</summary>
 public static class Verdict
 {
-    public static ExecutionResult From(int exitCode, long wallTimeMs, OutputCapture output, bool wallExpired, bool cancelled)
+    public static ExecutionResult From(RunObservation run, OutputCapture output)
     {
-        var status = (cancelled, wallExpired, output.Exceeded, exitCode) switch
+        var setupFailed = run.ExitCode == LaunchCommand.SetupFailedExitCode
+            && output.Stderr.StartsWith(LaunchCommand.FailureMarker, StringComparison.Ordinal);
+        var status = run switch
         {
-            (true, _, _, _) => ExecutionStatus.Cancelled,
-            (_, true, _, _) => ExecutionStatus.TimeLimitExceeded,
-            (_, _, true, _) => ExecutionStatus.OutputLimitExceeded,
-            (_, _, _, 0) => ExecutionStatus.Completed,
+            { Cancelled: true } => ExecutionStatus.Cancelled,
+            _ when setupFailed => ExecutionStatus.InternalError,
+            { CpuExpired: true } or { WallExpired: true } => ExecutionStatus.TimeLimitExceeded,
+            _ when run.OomKilled || OutOfMemoryMessage(output.Stderr) => ExecutionStatus.MemoryLimitExceeded,
+            _ when output.Exceeded => ExecutionStatus.OutputLimitExceeded,
+            { ExitCode: 0 } => ExecutionStatus.Completed,
             _ => ExecutionStatus.RuntimeError,
         };
-        var killedByUs = status is ExecutionStatus.Cancelled or ExecutionStatus.TimeLimitExceeded or ExecutionStatus.OutputLimitExceeded;
         return new ExecutionResult
         {
             Status = status,
             Stdout = output.Stdout,
-            Stderr = output.Stderr,
-            ExitCode = exitCode,
-            Signal = Signals.FromExitCode(exitCode),
-            WallTimeMs = wallTimeMs,
+            Stderr = setupFailed ? "" : output.Stderr,
+            ExitCode = run.ExitCode,
+            Signal = Signals.FromExitCode(run.ExitCode),
+            WallTimeMs = run.WallTimeMs,
+            CpuTimeMs = run.CpuTimeMs,
+            MemoryPeakBytes = run.MemoryPeakBytes,
             StdoutTruncated = output.StdoutTruncated,
             StderrTruncated = output.StderrTruncated,
-            LimitExceeded = status == ExecutionStatus.TimeLimitExceeded ? "wall" : null,
-            Message = killedByUs ? Describe(status) : null,
+            LimitExceeded = status != ExecutionStatus.TimeLimitExceeded ? null : run.CpuExpired ? "cpu" : "wall",
+            Message = Describe(status, run, setupFailed ? output.Stderr.Trim() : null),
         };
     }
 
-    private static string Describe(ExecutionStatus status) => status switch
+    /// <summary>Node's heap cap and Python's allocator report exhaustion themselves before the cgroup OOM killer acts.</summary>
+    private static bool OutOfMemoryMessage(string stderr) =>
+        stderr.Contains("JavaScript heap out of memory", StringComparison.Ordinal)
+        || stderr.TrimEnd().EndsWith("MemoryError", StringComparison.Ordinal);
+
+    private static string? Describe(ExecutionStatus status, RunObservation run, string? setupError) => status switch
     {
         ExecutionStatus.Cancelled => "execution was cancelled",
+        ExecutionStatus.InternalError => $"sandbox setup failed: {setupError}",
+        ExecutionStatus.TimeLimitExceeded when run.CpuExpired => "CPU time limit reached; the sandbox was killed",
         ExecutionStatus.TimeLimitExceeded => "wall-clock limit reached; the sandbox was killed",
-        _ => "output limit reached; output kept up to the limit and the sandbox was killed",
+        ExecutionStatus.MemoryLimitExceeded => "memory limit reached",
+        ExecutionStatus.OutputLimitExceeded => "output limit reached; output kept up to the limit and the sandbox was killed",
+        _ => null,
     };
 }

@@ -18,9 +18,11 @@ public sealed partial class SandboxHeartbeat(
     TimeProvider time,
     ILogger<SandboxHeartbeat> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _readinessChanged = new(0, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
+        isolation.ReadinessChanged += OnReadinessChanged;
         do
         {
             try
@@ -32,8 +34,9 @@ public sealed partial class SandboxHeartbeat(
                 LogBeatFailed(logger, e);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await WaitAsync(stoppingToken));
 
+        isolation.ReadinessChanged -= OnReadinessChanged;
         await redis.GetDatabase().SortedSetRemoveAsync(RedisKeys.HealthySandboxes, options.Value.ConsumerName);
     }
 
@@ -52,16 +55,39 @@ public sealed partial class SandboxHeartbeat(
         await queue.TouchAsync(inFlight.Snapshot());
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    /// <summary>Until the next beat is due, or at once when readiness flips.</summary>
+    private async Task<bool> WaitAsync(CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            await _readinessChanged.WaitAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), stoppingToken);
+            return true;
         }
         catch (OperationCanceledException)
         {
             return false;
         }
+    }
+
+    private void OnReadinessChanged()
+    {
+        if (_readinessChanged.CurrentCount == 0)
+        {
+            try
+            {
+                _readinessChanged.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _readinessChanged.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox heartbeat failed")]

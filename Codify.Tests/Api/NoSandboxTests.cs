@@ -46,11 +46,17 @@ public sealed class NoSandboxTests
         });
         using var client = sandbox.CreateClient();
 
+        // Unhealthy from the start ("not probed yet"); the probe then names the missing piece.
         var health = await Eventually.ReturnsAsync(
-            () => client.GetAsync("/health"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
-            TimeSpan.FromSeconds(20), "the sandbox health check to fail");
+            async () =>
+            {
+                using var response = await client.GetAsync("/health");
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+            },
+            h => h.Body.Contains("/nonexistent/bwrap is missing", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the sandbox health check to name the missing bubblewrap");
 
-        Assert.Contains("/nonexistent/bwrap is missing", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(0, await redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes));
     }
 }

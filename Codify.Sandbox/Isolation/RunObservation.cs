@@ -1,0 +1,14 @@
+namespace Codify.Sandbox.Isolation;
+
+/// <summary>Everything the supervisor saw of one run, before it is turned into a verdict.</summary>
+public sealed record RunObservation
+{
+    public required int ExitCode { get; init; }
+    public required long WallTimeMs { get; init; }
+    public long? CpuTimeMs { get; init; }
+    public long? MemoryPeakBytes { get; init; }
+    public bool OomKilled { get; init; }
+    public bool WallExpired { get; init; }
+    public bool CpuExpired { get; init; }
+    public bool Cancelled { get; init; }
+}
