@@ -25,8 +25,15 @@ internal static class ApiEndpoint
 
         var host = configuration["HOST"] is { Length: > 0 } h ? h : DefaultHost;
 
-        return builder
+        builder
             .WithHttpEndpoint(port: port, name: "http")
             .WithEndpoint("http", e => e.TargetHost = host);
+
+        // The service inherits the AppHost's environment: without this, its own PORT/HOST handling would
+        // bind the public port that the proxy already holds. Behind the proxy it listens on the target port.
+        var endpoint = builder.GetEndpoint("http");
+        return builder
+            .WithEnvironment("PORT", endpoint.Property(EndpointProperty.TargetPort))
+            .WithEnvironment("HOST", host);
     }
 }
