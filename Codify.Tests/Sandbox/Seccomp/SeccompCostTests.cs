@@ -23,11 +23,14 @@ public sealed class SeccompCostTests(SeccompSandbox sandbox, ITestOutputHelper o
             with.Add(await TimeAsync(seccomp: true));
         }
 
+        var folder = Path.Combine(Path.GetTempPath(), $"codify-seccomp-cost-{Guid.NewGuid():N}");
         var clock = Stopwatch.StartNew();
-        using (SeccompFilter.Build(Path.Combine(Path.GetTempPath(), $"codify-seccomp-cost-{Guid.NewGuid():N}")))
+        using (SeccompFilter.Build(folder))
         {
             output.WriteLine($"filter build: {clock.Elapsed.TotalMilliseconds:F1} ms");
         }
+
+        Directory.Delete(folder);
 
         double mWith = Median(with), mWithout = Median(without);
         output.WriteLine($"python hello, median of {Runs}: without seccomp {mWithout:F1} ms, with seccomp {mWith:F1} ms, ratio {mWith / mWithout:F3}");
