@@ -1,4 +1,6 @@
 using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Isolation.Seccomp;
 using Codify.Sandbox.Jobs;
 
 namespace Codify.Sandbox;
@@ -23,6 +25,9 @@ public static class SandboxServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddCgroupDriver();
+        builder.Services.AddSingleton<SeccompProvider>();
+        builder.Services.AddSingleton<ProcessLauncher>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IsolationState>();
         builder.Services.AddSingleton<BubblewrapRunner>();

@@ -2,15 +2,23 @@ using Codify.Contracts;
 
 namespace Codify.Sandbox.Isolation;
 
-/// <summary>Builds the argv of one isolated run: setpriv (drop to an unprivileged uid) → bwrap (namespaces, mounts) → interpreter.</summary>
+/// <summary>
+/// Builds the argv of one isolated run: setpriv (drop to an unprivileged uid) → bwrap (namespaces, mounts,
+/// seccomp from fd 3) → interpreter. <see cref="LaunchCommand"/> runs it after joining cgroups and opening fd 3.
+/// </summary>
 public static class BubblewrapCommand
 {
     public const string WorkDir = "/box";
 
-    public static IReadOnlyList<string> Build(IsolationOptions options, LanguageInfo language, string programFile, string passwdFile)
+    /// <summary>The fd the launch wrapper opens the seccomp BPF file on.</summary>
+    public const string SeccompFd = "3";
+
+    public static IReadOnlyList<string> Build(
+        IsolationOptions options, LanguageInfo language, string programFile, string passwdFile, ExecutionLimits limits)
     {
         var args = new List<string>
         {
+            options.SetprivPath,
             // Never run bwrap as root: inside, uid 0 would map to host root and read root-owned binds.
             $"--reuid={options.RunAsUid}", $"--regid={options.RunAsGid}", "--clear-groups",
             // No privilege can be regained through setuid binaries or file capabilities.
@@ -54,18 +62,21 @@ public static class BubblewrapCommand
             // The program itself is a read-only bind of a file the host wrote.
             "--ro-bind", programFile, $"{WorkDir}/{language.FileName}",
             "--chdir", WorkDir,
+            // Syscalls that attack the kernel or other processes (ptrace, mount, unshare, bpf, ...) fail with EPERM.
+            "--seccomp", SeccompFd,
             "--",
         };
-        args.AddRange(InterpreterCommand(options, language));
+        args.AddRange(InterpreterCommand(options, language, limits));
         return args;
     }
 
-    private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language) =>
+    private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language, ExecutionLimits limits) =>
         language.Name switch
         {
             // -I: isolated mode, ignores PYTHON* variables and the user site folder.
             "python" => [options.PythonPath, "-I", language.FileName],
-            "javascript" => [options.NodePath, language.FileName],
+            // A heap cap under the cgroup limit: JS heap growth ends in node's own "heap out of memory" report, not a bare OOM kill.
+            "javascript" => [options.NodePath, $"--max-old-space-size={Math.Max(8, limits.MemoryBytes * 3 / 4 / (1024 * 1024))}", language.FileName],
             _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "unsupported language"),
         };
 }

@@ -1,8 +1,6 @@
 using Codify.Contracts;
 using Codify.Sandbox.Isolation;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Codify.Tests.Sandbox;
 
@@ -12,13 +10,11 @@ public sealed class IsolationProbeTests
     [Fact]
     public async Task Missing_bubblewrap_makes_the_service_unhealthy_and_refuses_every_run()
     {
-        var options = Options.Create(new IsolationOptions { BubblewrapPath = "/nonexistent/bwrap" });
-        var state = new IsolationState();
-        var runner = new BubblewrapRunner(options, state, NullLogger<BubblewrapRunner>.Instance);
+        using var sandbox = new RealSandbox(new IsolationOptions { BubblewrapPath = "/nonexistent/bwrap" });
 
-        await new IsolationProbe(runner, state, options, NullLogger<IsolationProbe>.Instance).ProbeAsync(CancellationToken.None);
-        var health = await new IsolationHealthCheck(state).CheckHealthAsync(new HealthCheckContext());
-        var result = await runner.RunAsync("x", new ExecutionSpec("python", "print(1)", null, SandboxRunnerFixture.Limits()), CancellationToken.None);
+        await sandbox.Probe.ProbeAsync(CancellationToken.None);
+        var health = await new IsolationHealthCheck(sandbox.State).CheckHealthAsync(new HealthCheckContext());
+        var result = await sandbox.Runner.RunAsync("x", new ExecutionSpec("python", "print(1)", null, SandboxRunnerFixture.Limits()), CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Contains("/nonexistent/bwrap is missing", health.Description, StringComparison.Ordinal);
@@ -30,14 +26,12 @@ public sealed class IsolationProbeTests
     public async Task A_sandbox_that_starts_but_cannot_run_programs_is_unhealthy()
     {
         // /bin/true exists, so the tools look present, but nothing is ever executed: the canary must catch it.
-        var options = Options.Create(new IsolationOptions { BubblewrapPath = "/bin/true" });
-        var state = new IsolationState();
-        var runner = new BubblewrapRunner(options, state, NullLogger<BubblewrapRunner>.Instance);
+        using var sandbox = new RealSandbox(new IsolationOptions { BubblewrapPath = "/bin/true" });
 
-        await new IsolationProbe(runner, state, options, NullLogger<IsolationProbe>.Instance).ProbeAsync(CancellationToken.None);
+        await sandbox.Probe.ProbeAsync(CancellationToken.None);
 
-        Assert.False(state.IsReady);
-        Assert.Contains("python canary failed", state.Reason, StringComparison.Ordinal);
+        Assert.False(sandbox.State.IsReady);
+        Assert.Contains("python canary failed", sandbox.State.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,20 +1,23 @@
 using Codify.Contracts;
 using Codify.Sandbox.Isolation;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Codify.Tests.Sandbox;
 
 /// <summary>A real bubblewrap runner, proven ready by the real probe, with its own run folder root.</summary>
-public sealed class SandboxRunnerFixture : IAsyncLifetime
+public sealed class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 {
     public IsolationOptions Options { get; } = new()
     {
         RunRoot = Path.Combine(Path.GetTempPath(), $"codify-test-runs-{Guid.NewGuid():N}"),
     };
 
-    public IsolationState State { get; } = new();
+    private RealSandbox? _sandbox;
 
-    public BubblewrapRunner Runner { get; private set; } = null!;
+    public IsolationState State => Sandbox.State;
+
+    public BubblewrapRunner Runner => Sandbox.Runner;
+
+    public RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
 
     public static ExecutionLimits Limits(int wallMs = 10_000, long outputBytes = 1 << 20) =>
         new(WallTimeMs: wallMs, CpuTimeMs: wallMs, MemoryBytes: 256L << 20, Processes: 64, OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
@@ -25,11 +28,12 @@ public sealed class SandboxRunnerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(Options);
-        Runner = new BubblewrapRunner(options, State, NullLogger<BubblewrapRunner>.Instance);
-        await new IsolationProbe(Runner, State, options, NullLogger<IsolationProbe>.Instance).ProbeAsync(CancellationToken.None);
+        _sandbox = new RealSandbox(Options);
+        await Sandbox.Probe.ProbeAsync(CancellationToken.None);
         Assert.True(State.IsReady, State.Reason);
     }
+
+    public void Dispose() => _sandbox?.Dispose();
 
     public Task DisposeAsync()
     {

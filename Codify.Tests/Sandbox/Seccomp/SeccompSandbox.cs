@@ -34,10 +34,11 @@ public sealed class SeccompSandbox : IDisposable
     /// <summary>bwrap's argv from BubblewrapCommand, with <c>--seccomp 3</c> inserted before the final "--".</summary>
     public IReadOnlyList<string> Argv(LanguageInfo language, string program, string passwd, bool seccomp)
     {
-        var argv = BubblewrapCommand.Build(Options, language, program, passwd).ToList();
-        if (seccomp)
+        // Build() starts with setpriv itself (the wrapper below names it too) and passes --seccomp 3.
+        var argv = BubblewrapCommand.Build(Options, language, program, passwd, SandboxRunnerFixture.Limits()).Skip(1).ToList();
+        if (!seccomp)
         {
-            argv.InsertRange(argv.LastIndexOf("--"), ["--seccomp", "3"]);
+            argv.RemoveRange(argv.IndexOf("--seccomp"), 2);
         }
 
         return argv;
