@@ -8,6 +8,7 @@ internal static class CgroupKiller
 {
     private const int SigKill = 9;
     private const int Esrch = 3;
+    private const int Enosys = 38;
 
     /// <summary>Returns whether every file became empty before the timeout.</summary>
     public static bool KillUntilEmpty(CgroupFs fs, IReadOnlyList<string> procsFiles, string cgroupSuffix, TimeSpan timeout)
@@ -44,24 +45,16 @@ internal static class CgroupKiller
     /// </summary>
     private static void Kill(int pid, string cgroupSuffix)
     {
-        int pidfd;
-        try
-        {
-            pidfd = PidfdOpen(pid, 0);
-        }
-        catch (EntryPointNotFoundException)
-        {
-            pidfd = -1; // glibc < 2.34: no wrapper, fall through to kill(2).
-        }
-
+        var pidfd = OpenPidfd(pid, out var errno);
         if (pidfd < 0)
         {
-            if (Marshal.GetLastPInvokeError() is Esrch)
+            if (errno == Esrch)
             {
                 return;
             }
 
-            // Kernels before 5.3 have no pidfds: kill(2) after the same membership check, with a tiny reuse window left.
+            // Kernels before 5.3 (or glibc before 2.36) have no pidfds: kill(2) after the same membership check,
+            // with a tiny pid-reuse window left.
             if (InCgroup(pid, cgroupSuffix))
             {
                 _ = SysKill(pid, SigKill);
@@ -81,6 +74,21 @@ internal static class CgroupKiller
         finally
         {
             _ = Close(pidfd);
+        }
+    }
+
+    private static int OpenPidfd(int pid, out int errno)
+    {
+        try
+        {
+            var fd = PidfdOpen(pid, 0);
+            errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return fd;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            errno = Enosys;
+            return -1;
         }
     }
 

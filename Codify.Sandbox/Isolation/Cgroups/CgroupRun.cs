@@ -44,8 +44,18 @@ internal abstract class CgroupRun : ICgroupRun
 
     public virtual void KillAll()
     {
-        // Membership, not the process tree: a daemonized or reparented process of the run dies too.
-        if (!CgroupKiller.KillUntilEmpty(Fs, ProcsFiles, _suffix, TimeSpan.FromMilliseconds(Options.KillTimeoutMs)))
+        bool emptied;
+        try
+        {
+            // Membership, not the process tree: a daemonized or reparented process of the run dies too.
+            emptied = CgroupKiller.KillUntilEmpty(Fs, ProcsFiles, _suffix, TimeSpan.FromMilliseconds(Options.KillTimeoutMs));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            emptied = false;
+        }
+
+        if (!emptied)
         {
             CgroupLog.NotEmptied(Logger, Dirs[0], Options.KillTimeoutMs);
         }

@@ -73,28 +73,28 @@ public sealed class CgroupV2Driver : ICgroupDriver
 
     private string CreateParent()
     {
-        if (!Enabled(_own))
-        {
-            MoveOwnProcessesToLeaf();
-            _fs.SetLimit(_own, "cgroup.subtree_control", Controllers);
-        }
-
         var parent = Path.Combine(_own, _options.ParentName);
         try
         {
+            if (!Enabled(_own))
+            {
+                MoveOwnProcessesToLeaf();
+                _fs.SetLimit(_own, "cgroup.subtree_control", Controllers);
+            }
+
             _fs.CreateDirectory(parent);
+            if (!Enabled(parent))
+            {
+                _fs.SetLimit(parent, "cgroup.subtree_control", Controllers);
+            }
+
+            return parent;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CgroupException($"cannot create {parent}: {e.Message}", e);
+            // Without write access to its own cgroup (systemd: Delegate=yes) the service cannot limit runs.
+            throw new CgroupException($"cannot prepare {parent} with {Controllers}: {e.Message}", e);
         }
-
-        if (!Enabled(parent))
-        {
-            _fs.SetLimit(parent, "cgroup.subtree_control", Controllers);
-        }
-
-        return parent;
     }
 
     private bool Enabled(string dir)

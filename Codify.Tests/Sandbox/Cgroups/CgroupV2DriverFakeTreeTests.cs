@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Codify.Contracts;
 using Codify.Sandbox.Isolation.Cgroups;
 
@@ -119,6 +120,21 @@ public sealed class CgroupV2DriverFakeTreeTests : IDisposable
         run.Dispose();
 
         Assert.True(Directory.Exists(RunDir("run1")));
+    }
+
+    [Fact]
+    public void A_listed_pid_that_is_not_in_the_runs_cgroup_is_never_signalled()
+    {
+        using var bystander = Process.Start("/bin/sleep", "30");
+        var run = Driver(killTimeoutMs: 100).Create("run1", Limits);
+        File.Delete(Path.Combine(RunDir("run1"), "cgroup.kill"));
+        // As if the pid had been reused by an unrelated host process after the run's process exited.
+        File.WriteAllText(run.ProcsFiles[0], $"{bystander.Id}\n");
+
+        run.Dispose();
+
+        Assert.False(bystander.HasExited);
+        bystander.Kill();
     }
 
     [Fact]
