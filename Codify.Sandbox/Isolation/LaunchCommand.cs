@@ -18,6 +18,7 @@ public static class LaunchCommand
 
     // $1 = seccomp BPF file, then cgroup.procs files up to "--", then rlimits, then the command.
     // Joining happens before exec: the program's first instruction already runs inside the run's cgroups (no fork-bomb window).
+    // dash exports PWD even from an empty environment: unset, or the service's folder shows in the sandbox's /proc/1/environ.
     private const string Script = """
         bpf=$1; shift
         while [ "$1" != "--" ]; do
@@ -28,6 +29,7 @@ public static class LaunchCommand
         ulimit -c 0 && ulimit -n "$1" && ulimit -f "$2" && ulimit -t "$3" || { echo "codify-launch: cannot set rlimits" >&2; exit 125; }
         shift 3
         exec 3< "$bpf" || { echo "codify-launch: cannot open seccomp filter" >&2; exit 125; }
+        unset PWD
         exec "$@"
         """;
 
