@@ -44,7 +44,8 @@ public sealed partial class BubblewrapRunner(
         try
         {
             filter = seccomp.Filter;
-            cgroup = cgroups.Create($"run-{Guid.NewGuid():N}", spec.Limits);
+            // Named after the execution, so an operator (or a test) can tell which run a cgroup belongs to.
+            cgroup = cgroups.Create($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", spec.Limits);
         }
         catch (Exception e) when (e is SeccompException or CgroupException)
         {

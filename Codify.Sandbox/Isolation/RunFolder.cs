@@ -52,6 +52,7 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    private static string SafeName(string id) =>
+    /// <summary>The id reduced to one safe path segment: it names host folders and cgroups, so no "../" may pass.</summary>
+    public static string SafeName(string id) =>
         new(id.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').Take(64).ToArray());
 }
