@@ -33,7 +33,7 @@ public sealed partial class IsolationProbe(
         var failure = MissingTool() ?? await CanaryFailureAsync(cancellationToken);
         if (failure is null)
         {
-            state.MarkReady("bubblewrap sandbox verified: unprivileged uid, loopback-only network");
+            state.MarkReady("sandbox verified: cgroups, seccomp, unprivileged uid, loopback-only network");
             return;
         }
 
@@ -54,8 +54,14 @@ public sealed partial class IsolationProbe(
 
     private async Task<string?> CanaryFailureAsync(CancellationToken cancellationToken)
     {
-        const string pythonCanary = "import os, socket\nprint(os.getuid(), sorted(n for _, n in socket.if_nameindex()))";
-        var expected = $"{options.Value.RunAsUid} ['lo']\n";
+        // Proves three layers at once: the uid drop, the empty network namespace, and the seccomp filter (personality → EPERM).
+        const string pythonCanary = """
+            import ctypes, os, socket
+            libc = ctypes.CDLL(None, use_errno=True)
+            denied = libc.personality(0xffffffff) == -1 and ctypes.get_errno() == 1
+            print(os.getuid(), sorted(n for _, n in socket.if_nameindex()), 'seccomp' if denied else 'NO-SECCOMP')
+            """;
+        var expected = $"{options.Value.RunAsUid} ['lo'] seccomp\n";
         var python = await runner.RunIsolatedAsync("probe", new ExecutionSpec("python", pythonCanary, null, ProbeLimits), cancellationToken);
         if (python.Status != ExecutionStatus.Completed || python.Stdout != expected)
         {

@@ -1,5 +1,6 @@
 using Codify.Contracts;
 using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Isolation.Cgroups;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Codify.Tests.Sandbox;
@@ -32,6 +33,32 @@ public sealed class IsolationProbeTests
 
         Assert.False(sandbox.State.IsReady);
         Assert.Contains("python canary failed", sandbox.State.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_cgroups_nothing_runs_and_the_reason_is_reported()
+    {
+        using var sandbox = new RealSandbox(new IsolationOptions(), cgroups: new UnavailableCgroupDriver("no memory hierarchy"));
+
+        await sandbox.Probe.ProbeAsync(CancellationToken.None);
+
+        Assert.False(sandbox.State.IsReady);
+        Assert.Contains("cgroup setup failed", sandbox.State.Reason, StringComparison.Ordinal);
+        Assert.Contains("no memory hierarchy", sandbox.State.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_seccomp_filter_nothing_runs_and_the_reason_is_reported()
+    {
+        // The filter is written next to the run root; under /proc nothing can be written, so the filter cannot exist.
+        using var sandbox = new RealSandbox(new IsolationOptions { RunRoot = "/proc/codify-test/runs" });
+
+        await sandbox.Probe.ProbeAsync(CancellationToken.None);
+        var result = await sandbox.Runner.RunAsync("x", new ExecutionSpec("python", "print(1)", null, SandboxRunnerFixture.Limits()), CancellationToken.None);
+
+        Assert.False(sandbox.State.IsReady);
+        Assert.Contains("seccomp setup failed", sandbox.State.Reason, StringComparison.Ordinal);
+        Assert.Equal(ExecutionStatus.InternalError, result.Status);
     }
 
     [Fact]

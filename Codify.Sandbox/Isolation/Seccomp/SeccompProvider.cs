@@ -14,7 +14,7 @@ public sealed class SeccompProvider(IOptions<IsolationOptions> options, ILogger<
         {
             return (SeccompFilter.Build(Path.GetDirectoryName(options.Value.RunRoot), logger), null);
         }
-        catch (SeccompException e)
+        catch (Exception e) when (e is SeccompException or IOException or UnauthorizedAccessException)
         {
             return (null, e.Message);
         }
