@@ -33,7 +33,8 @@ public static class ApiServiceExtensions
             .BindConfiguration(LimitOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultCpuSeconds <= o.MaxCpuSeconds && o.DefaultMemoryBytes <= o.MaxMemoryBytes
-                && o.DefaultProcesses <= o.MaxProcesses && o.DefaultOutputBytes <= o.MaxOutputBytes,
+                && o.DefaultProcesses <= o.MaxProcesses && o.DefaultOutputBytes <= o.MaxOutputBytes
+                && o.DefaultFileSizeBytes <= o.MaxFileSizeBytes,
                 "every Limits default must be within its Limits maximum")
             .ValidateOnStart();
 

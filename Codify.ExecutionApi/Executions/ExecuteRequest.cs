@@ -17,6 +17,9 @@ public sealed record ExecuteRequest
     /// <summary>Standard input given to the program.</summary>
     public string? Stdin { get; init; }
 
+    /// <summary>When given, a clean exit is judged: <c>accepted</c> if stdout matches (trailing whitespace ignored), else <c>wrong_answer</c>.</summary>
+    public string? ExpectedOutput { get; init; }
+
     /// <summary>Optional per-run limits (cpu, wall, memory, processes, output), each at most the server maximum.</summary>
     public RequestedLimits? Limits { get; init; }
 }

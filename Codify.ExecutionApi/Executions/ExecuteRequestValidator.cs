@@ -34,13 +34,18 @@ public static class ExecuteRequestValidator
             errors["stdin"] = [$"stdin is larger than the limit of {options.StdinSizeLimit} bytes"];
         }
 
+        if (request.ExpectedOutput is { } expected && Encoding.UTF8.GetByteCount(expected) > options.StdinSizeLimit)
+        {
+            errors["expectedOutput"] = [$"expectedOutput is larger than the limit of {options.StdinSizeLimit} bytes"];
+        }
+
         var limits = LimitsValidator.Resolve(request.Timeout, request.Limits, options.DefaultTimeout, options.ExecutionTimeoutMax, limitOptions, errors);
         if (errors.Count > 0 || language is null || request.Code is null || limits is null)
         {
             return null;
         }
 
-        return new ExecutionSpec(language.Name, request.Code, request.Stdin, limits);
+        return new ExecutionSpec(language.Name, request.Code, request.Stdin, limits, request.ExpectedOutput);
     }
 
     private static string Supported() =>

@@ -32,7 +32,10 @@ public sealed class LimitOptions
     [Range(1024, 1L << 30)]
     public long MaxOutputBytes { get; set; } = 16L << 20;
 
-    /// <summary>Largest file the program may write (RLIMIT_FSIZE).</summary>
+    /// <summary>Largest file the program may write (RLIMIT_FSIZE); the sandbox's tmpfs size caps it further.</summary>
     [Range(1024, 1L << 32)]
-    public long FileSizeBytes { get; set; } = 16L << 20;
+    public long DefaultFileSizeBytes { get; set; } = 16L << 20;
+
+    [Range(1024, 1L << 32)]
+    public long MaxFileSizeBytes { get; set; } = 64L << 20;
 }

@@ -19,12 +19,13 @@ public static class LimitsValidator
 
         var wall = Seconds("timeout", requested?.Wall ?? timeout ?? defaultWallSeconds, maxWallSeconds, "EXECUTION_TIMEOUT_MAX", errors);
         var cpu = Seconds("limits.cpu", requested?.Cpu ?? Math.Min(options.DefaultCpuSeconds, options.MaxCpuSeconds), options.MaxCpuSeconds, "Limits:MaxCpuSeconds", errors);
-        var memory = Within("limits.memory", requested?.Memory ?? options.DefaultMemoryBytes, 16L << 20, options.MaxMemoryBytes, "bytes", "Limits:MaxMemoryBytes", errors);
+        var memory = Within("limits.memory", requested?.Memory ?? options.DefaultMemoryBytes, 32L << 20, options.MaxMemoryBytes, "bytes", "Limits:MaxMemoryBytes", errors);
         var processes = Within("limits.processes", requested?.Processes ?? options.DefaultProcesses, 32, options.MaxProcesses, "processes", "Limits:MaxProcesses", errors);
         var output = Within("limits.output", requested?.Output ?? options.DefaultOutputBytes, 1024, options.MaxOutputBytes, "bytes", "Limits:MaxOutputBytes", errors);
+        var fileSize = Within("limits.fileSize", requested?.FileSize ?? options.DefaultFileSizeBytes, 1024, options.MaxFileSizeBytes, "bytes", "Limits:MaxFileSizeBytes", errors);
         return errors.Count > 0
             ? null
-            : new ExecutionLimits(ToMs(wall), ToMs(cpu), memory, (int)processes, output, options.FileSizeBytes);
+            : new ExecutionLimits(ToMs(wall), ToMs(cpu), memory, (int)processes, output, fileSize);
     }
 
     private static double Seconds(string field, double value, double max, string setting, Dictionary<string, string[]> errors)

@@ -17,4 +17,7 @@ public sealed record RequestedLimits
 
     /// <summary>Bytes of stdout + stderr kept; past it the run is killed and the output marked truncated.</summary>
     public long? Output { get; init; }
+
+    /// <summary>Largest file the program may write, in bytes (a bigger write fails with EFBIG / SIGXFSZ).</summary>
+    public long? FileSize { get; init; }
 }

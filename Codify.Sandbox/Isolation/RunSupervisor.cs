@@ -63,7 +63,7 @@ public static partial class RunSupervisor
             CpuExpired = cpuExpired,
             WallExpired = wall.IsCancellationRequested && !cpuExpired && !output.Exceeded,
             Cancelled = cancellationToken.IsCancellationRequested,
-        }, output);
+        }, output, spec.ExpectedOutput);
     }
 
     /// <returns>true when the run's total CPU time passed its limit (and the run was stopped for it).</returns>

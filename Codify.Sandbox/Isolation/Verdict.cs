@@ -5,7 +5,7 @@ namespace Codify.Sandbox.Isolation;
 /// <summary>Turns what the supervisor observed into one status of the shared taxonomy.</summary>
 public static class Verdict
 {
-    public static ExecutionResult From(RunObservation run, OutputCapture output)
+    public static ExecutionResult From(RunObservation run, OutputCapture output, string? expectedOutput = null)
     {
         var setupFailed = run.ExitCode == LaunchCommand.SetupFailedExitCode
             && output.Stderr.StartsWith(LaunchCommand.FailureMarker, StringComparison.Ordinal);
@@ -16,7 +16,8 @@ public static class Verdict
             { CpuExpired: true } or { WallExpired: true } => ExecutionStatus.TimeLimitExceeded,
             _ when run.OomKilled || OutOfMemoryMessage(output.Stderr) => ExecutionStatus.MemoryLimitExceeded,
             _ when output.Exceeded => ExecutionStatus.OutputLimitExceeded,
-            { ExitCode: 0 } => ExecutionStatus.Completed,
+            { ExitCode: 0 } when expectedOutput is null => ExecutionStatus.Completed,
+            { ExitCode: 0 } => OutputJudge.Matches(output.Stdout, expectedOutput) ? ExecutionStatus.Accepted : ExecutionStatus.WrongAnswer,
             _ => ExecutionStatus.RuntimeError,
         };
         return new ExecutionResult

@@ -82,6 +82,20 @@ public sealed class ExecuteApiTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Expected_output_and_limits_travel_from_the_request_to_the_sandbox()
+    {
+        var accepted = await stack.ExecuteAndWaitAsync(new { code = "print(input()[::-1])", language = "python", stdin = "abc\n", expectedOutput = "cba" });
+        var wrong = await stack.ExecuteAndWaitAsync(new { code = "console.log('no')", language = "js", expectedOutput = "yes" });
+        var cpu = await stack.ExecuteAndWaitAsync(new { code = "while True: pass", language = "python", limits = new { cpu = 0.5, wall = 10 } });
+
+        Assert.Equal(ExecutionStatus.Accepted, accepted.Status);
+        Assert.Equal(ExecutionStatus.WrongAnswer, wrong.Status);
+        Assert.Equal(ExecutionStatus.TimeLimitExceeded, cpu.Status);
+        Assert.Equal("cpu", cpu.LimitExceeded);
+        Assert.InRange(cpu.CpuTimeMs!.Value, 500, 5000);
+    }
+
+    [Fact]
     public async Task Unknown_id_is_a_404_problem()
     {
         using var response = await stack.Client.GetAsync("/api/execute/does-not-exist");

@@ -100,7 +100,7 @@ public sealed class ExecuteRequestValidatorTests
         var spec = ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Limits = requested }, Options, Limits, out var errors);
 
         Assert.Empty(errors);
-        Assert.Equal(new ExecutionLimits(3000, 2000, 64L << 20, 40, 4096, Limits.FileSizeBytes), spec!.Limits);
+        Assert.Equal(new ExecutionLimits(3000, 2000, 64L << 20, 40, 4096, Limits.DefaultFileSizeBytes), spec!.Limits);
     }
 
     [Fact]
@@ -119,6 +119,7 @@ public sealed class ExecuteRequestValidatorTests
     [InlineData("limits.memory", "Limits:MaxMemoryBytes")]
     [InlineData("limits.processes", "Limits:MaxProcesses")]
     [InlineData("limits.output", "Limits:MaxOutputBytes")]
+    [InlineData("limits.fileSize", "Limits:MaxFileSizeBytes")]
     public void Limits_over_the_server_maxima_are_rejected_naming_field_and_setting(string field, string setting)
     {
         var requested = new RequestedLimits
@@ -127,6 +128,7 @@ public sealed class ExecuteRequestValidatorTests
             Memory = field == "limits.memory" ? 2L << 30 : null,
             Processes = field == "limits.processes" ? 10_000 : null,
             Output = field == "limits.output" ? 1L << 30 : null,
+            FileSize = field == "limits.fileSize" ? 1L << 31 : null,
         };
 
         ExecuteRequestValidator.Validate(new ExecuteRequest { Code = "x", Language = "py", Limits = requested }, Options, Limits, out var errors);

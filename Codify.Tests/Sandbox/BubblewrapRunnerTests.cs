@@ -27,6 +27,38 @@ public sealed class BubblewrapRunnerTests(SandboxRunnerFixture sandbox) : IClass
         Assert.Equal(0, result.ExitCode);
     }
 
+    [Theory]
+    [InlineData("3\n", ExecutionStatus.Accepted)]
+    [InlineData("4\n", ExecutionStatus.WrongAnswer)]
+    public async Task Expected_output_judges_a_clean_exit(string expected, ExecutionStatus verdict)
+    {
+        var spec = new ExecutionSpec("python", "print(1 + 2)", null, SandboxRunnerFixture.Limits(), expected);
+
+        var result = await sandbox.Runner.RunAsync("judge", spec, CancellationToken.None);
+
+        Assert.Equal(verdict, result.Status);
+    }
+
+    [Fact]
+    public async Task Expected_output_does_not_hide_a_runtime_error()
+    {
+        var spec = new ExecutionSpec("python", "print(3)\nraise SystemExit(2)", null, SandboxRunnerFixture.Limits(), "3");
+
+        var result = await sandbox.Runner.RunAsync("judge", spec, CancellationToken.None);
+
+        Assert.Equal(ExecutionStatus.RuntimeError, result.Status);
+    }
+
+    [Fact]
+    public async Task Cpu_statistics_and_peak_memory_are_reported()
+    {
+        var result = await sandbox.RunAsync("python", "x = bytearray(50 * 1024 * 1024)\nsum(range(3_000_000))");
+
+        Assert.Equal(ExecutionStatus.Completed, result.Status);
+        Assert.InRange(result.MemoryPeakBytes!.Value, 50L << 20, 256L << 20);
+        Assert.InRange(result.CpuTimeMs!.Value, 1, 10_000);
+    }
+
     [Fact]
     public async Task Stdin_reaches_the_program()
     {
