@@ -20,7 +20,7 @@ public interface ICgroupRun : IDisposable
 {
     /// <summary>
     /// The cgroup.procs files (one per hierarchy) the child must write its own pid into before it execs the sandbox;
-    /// see <see cref="CgroupJoin"/>.
+    /// see <see cref="LaunchCommand"/>.
     /// </summary>
     IReadOnlyList<string> ProcsFiles { get; }
 

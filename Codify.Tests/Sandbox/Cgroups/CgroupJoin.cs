@@ -1,6 +1,7 @@
-namespace Codify.Sandbox.Isolation.Cgroups;
+namespace Codify.Tests.Sandbox.Cgroups;
 
 /// <summary>
+/// Test helper: the join step of the Sandbox's LaunchCommand alone, to exercise a driver without bwrap.
 /// .NET cannot run code between fork and exec, so the child joins its cgroups itself: a tiny shell writes its own pid
 /// ($$, kept across exec) into every cgroup.procs file, then execs the real command. Run it as root, before dropping privileges.
 /// </summary>
