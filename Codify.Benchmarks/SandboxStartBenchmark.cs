@@ -18,7 +18,7 @@ public static class SandboxStartBenchmark
 
     private static readonly (string Language, string Code, string[] Raw)[] Cases =
     [
-        ("python", "print('Hello, World!')", ["/usr/bin/python3", "-I", "-c", "print('Hello, World!')"]),
+        ("python", "print('Hello, World!')", ["/usr/bin/python3", "-E", "-s", "-c", "print('Hello, World!')"]),
         ("javascript", "console.log('Hello, World!')", ["/usr/bin/node", "-e", "console.log('Hello, World!')"]),
     ];
 

@@ -3,10 +3,18 @@ namespace Codify.Contracts;
 /// <summary>
 /// What the Sandbox needs to run one execution. Stored in the execution record, not in the stream entry.
 /// With <see cref="ExpectedOutput"/>, a clean exit is judged <c>accepted</c> or <c>wrong_answer</c> instead of <c>completed</c>.
+/// With <see cref="Files"/>, the first file is the entry point and <see cref="Code"/> is its content.
 /// </summary>
 public sealed record ExecutionSpec(
     string Language,
     string Code,
     string? Stdin,
     ExecutionLimits Limits,
-    string? ExpectedOutput = null);
+    string? ExpectedOutput = null,
+    IReadOnlyList<SourceFile>? Files = null,
+    IReadOnlyList<string>? Args = null)
+{
+    /// <summary>The files to place in the work dir, entry point first.</summary>
+    public IReadOnlyList<SourceFile> ProgramFiles(LanguageInfo language) =>
+        Files is { Count: > 0 } files ? files : [new SourceFile(language.FileName, Code)];
+}

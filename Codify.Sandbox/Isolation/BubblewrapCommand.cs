@@ -14,7 +14,8 @@ public static class BubblewrapCommand
     public const string SeccompFd = "3";
 
     public static IReadOnlyList<string> Build(
-        IsolationOptions options, LanguageInfo language, string programFile, string passwdFile, ExecutionLimits limits)
+        IsolationOptions options, LanguageInfo language, IReadOnlyList<(string HostPath, string Name)> programFiles, string passwdFile,
+        ExecutionLimits limits, IReadOnlyList<string>? programArgs = null)
     {
         var args = new List<string>
         {
@@ -59,24 +60,27 @@ public static class BubblewrapCommand
             "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
             "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
             "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", WorkDir,
-            // The program itself is a read-only bind of a file the host wrote.
-            "--ro-bind", programFile, $"{WorkDir}/{language.FileName}",
             "--chdir", WorkDir,
             // Syscalls that attack the kernel or other processes (ptrace, mount, unshare, bpf, ...) fail with EPERM.
             "--seccomp", SeccompFd,
             "--",
         };
-        args.AddRange(InterpreterCommand(options, language, limits));
+        // The program's files are read-only binds of files the host wrote: the program cannot rewrite itself for a rerun.
+        var insertAt = args.IndexOf("--chdir");
+        args.InsertRange(insertAt, programFiles.SelectMany(f => new[] { "--ro-bind", f.HostPath, $"{WorkDir}/{f.Name}" }));
+        args.AddRange(InterpreterCommand(options, language, limits, programFiles[0].Name));
+        args.AddRange(programArgs ?? []);
         return args;
     }
 
-    private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language, ExecutionLimits limits) =>
+    private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language, ExecutionLimits limits, string entry) =>
         language.Name switch
         {
-            // -I: isolated mode, ignores PYTHON* variables and the user site folder.
-            "python" => [options.PythonPath, "-I", language.FileName],
+            // -E -s: no PYTHON* variables, no user site folder. Not -I: it also drops the script's folder from sys.path,
+            // which multi-file programs need for their own imports.
+            "python" => [options.PythonPath, "-E", "-s", entry],
             // A heap cap under the cgroup limit: JS heap growth ends in node's own "heap out of memory" report, not a bare OOM kill.
-            "javascript" => [options.NodePath, $"--max-old-space-size={Math.Max(8, limits.MemoryBytes * 3 / 4 / (1024 * 1024))}", language.FileName],
+            "javascript" => [options.NodePath, $"--max-old-space-size={Math.Max(8, limits.MemoryBytes * 3 / 4 / (1024 * 1024))}", entry],
             _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "unsupported language"),
         };
 }

@@ -39,6 +39,13 @@ public sealed partial class BubblewrapRunner(
             return ExecutionResult.InternalError($"unsupported language '{spec.Language}'");
         }
 
+        var files = spec.ProgramFiles(language);
+        // Names become host paths: never trust the record, even though the API validated them.
+        if (files.FirstOrDefault(f => !SourceFile.IsSafeName(f.Name)) is { } unsafeFile)
+        {
+            return ExecutionResult.InternalError($"unsafe file name '{unsafeFile.Name}'");
+        }
+
         SeccompFilter filter;
         ICgroupRun cgroup;
         try
@@ -55,9 +62,9 @@ public sealed partial class BubblewrapRunner(
         using (cgroup)
         using (var folder = RunFolder.Create(options.Value.RunRoot, executionId))
         {
-            var program = folder.WriteFile(language.FileName, spec.Code);
             var passwd = folder.WriteFile("passwd", SyntheticPasswd);
-            var sandbox = BubblewrapCommand.Build(options.Value, language, program, passwd, spec.Limits);
+            var programFiles = files.Select(f => (folder.WriteFile($"src/{f.Name}", f.Content), f.Name)).ToList();
+            var sandbox = BubblewrapCommand.Build(options.Value, language, programFiles, passwd, spec.Limits, spec.Args);
             var start = new ProcessStartInfo(LaunchCommand.Shell)
             {
                 RedirectStandardInput = true,

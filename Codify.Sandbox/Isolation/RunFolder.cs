@@ -27,9 +27,11 @@ public sealed class RunFolder : IDisposable
         return new RunFolder(path);
     }
 
+    /// <summary>Writes one file the sandbox will see read-only; <paramref name="name"/> may sit below one folder ("src/main.py") and is already checked to be safe.</summary>
     public string WriteFile(string name, string content)
     {
         var file = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!, FolderMode);
         using var stream = new FileStream(file, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
