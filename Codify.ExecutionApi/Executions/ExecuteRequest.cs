@@ -1,3 +1,4 @@
+using Codify.Contracts;
 using Codify.ExecutionApi.Limits;
 
 namespace Codify.ExecutionApi.Executions;
@@ -5,8 +6,20 @@ namespace Codify.ExecutionApi.Executions;
 /// <summary>Body of <c>POST /api/execute</c>.</summary>
 public sealed record ExecuteRequest
 {
-    /// <summary>The program's source.</summary>
+    /// <summary>The program's source (or give <see cref="Files"/>).</summary>
     public string? Code { get; init; }
+
+    /// <summary>Several files instead of <see cref="Code"/>: the first is the entry point.</summary>
+    public IReadOnlyList<SourceFile>? Files { get; init; }
+
+    /// <summary>Command-line arguments given to the program.</summary>
+    public IReadOnlyList<string>? Args { get; init; }
+
+    /// <summary>Optional runtime version the client expects (a prefix such as "3" or "3.11"); checked against the installed interpreter.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Where the final result is POSTed (signed) once the execution ends.</summary>
+    public string? CallbackUrl { get; init; }
 
     /// <summary><c>python</c> or <c>javascript</c> (aliases <c>py</c>, <c>js</c>, <c>node</c>).</summary>
     public string? Language { get; init; }

@@ -20,14 +20,7 @@ public static class ExecuteRequestValidator
             errors["language"] = [$"unsupported language '{request.Language}': one of {Supported()}"];
         }
 
-        if (string.IsNullOrEmpty(request.Code))
-        {
-            errors["code"] = ["code is required and must not be empty"];
-        }
-        else if (Encoding.UTF8.GetByteCount(request.Code) > options.CodeSizeLimit)
-        {
-            errors["code"] = [$"code is larger than the limit of {options.CodeSizeLimit} bytes (CODE_SIZE_LIMIT)"];
-        }
+        var code = ProgramValidator.Validate(request.Code, request.Files, request.Args, options, errors);
 
         if (request.Stdin is { } stdin && Encoding.UTF8.GetByteCount(stdin) > options.StdinSizeLimit)
         {
@@ -40,12 +33,13 @@ public static class ExecuteRequestValidator
         }
 
         var limits = LimitsValidator.Resolve(request.Timeout, request.Limits, options.DefaultTimeout, options.ExecutionTimeoutMax, limitOptions, errors);
-        if (errors.Count > 0 || language is null || request.Code is null || limits is null)
+        if (errors.Count > 0 || language is null || code is null || limits is null)
         {
             return null;
         }
 
-        return new ExecutionSpec(language.Name, request.Code, request.Stdin, limits, request.ExpectedOutput);
+        return new ExecutionSpec(language.Name, code, request.Stdin, limits, request.ExpectedOutput,
+            request.Files is { Count: > 0 } files ? files : null, request.Args is { Count: > 0 } args ? args : null);
     }
 
     private static string Supported() =>

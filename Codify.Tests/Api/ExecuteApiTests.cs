@@ -96,6 +96,20 @@ public sealed class ExecuteApiTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Files_and_args_reach_the_program()
+    {
+        var record = await stack.ExecuteAndWaitAsync(new
+        {
+            language = "python",
+            files = new[] { new { name = "main.py", content = "import sys, util\nprint(util.greet(sys.argv[1]))" }, new { name = "util.py", content = "def greet(n):\n    return 'hi ' + n" } },
+            args = (string[])["there"],
+        });
+
+        Assert.Equal(ExecutionStatus.Completed, record.Status);
+        Assert.Equal("hi there\n", record.Stdout);
+    }
+
+    [Fact]
     public async Task Unknown_id_is_a_404_problem()
     {
         using var response = await stack.Client.GetAsync("/api/execute/does-not-exist");

@@ -145,4 +145,50 @@ public sealed class ExecuteRequestValidatorTests
 
         Assert.True(errors.ContainsKey("limits.wall"));
     }
+
+    [Fact]
+    public void Files_make_the_first_one_the_entry_point_and_keep_args()
+    {
+        var request = new ExecuteRequest { Language = "py", Files = [new("a.py", "import b"), new("b.py", "x = 1")], Args = ["1", "2"] };
+
+        var spec = ExecuteRequestValidator.Validate(request, Options, Limits, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("import b", spec!.Code);
+        Assert.Equal(["a.py", "b.py"], spec.Files!.Select(f => f.Name));
+        Assert.Equal(["1", "2"], spec.Args!);
+    }
+
+    [Theory]
+    [InlineData("../x.py", "files[0].name")]
+    [InlineData("a/b.py", "files[0].name")]
+    [InlineData(".env", "files[0].name")]
+    public void Unsafe_file_names_are_rejected_naming_the_file(string name, string field)
+    {
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Language = "py", Files = [new(name, "x")] }, Options, Limits, out var errors);
+
+        Assert.True(errors.ContainsKey(field));
+    }
+
+    [Fact]
+    public void Code_and_files_together_duplicate_names_and_oversize_files_are_rejected()
+    {
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Language = "py", Code = "x", Files = [new("a.py", "x")] }, Options, Limits, out var both);
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Language = "py", Files = [new("a.py", "x"), new("a.py", "y")] }, Options, Limits, out var duplicate);
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Language = "py", Files = [new("a.py", new string('x', 60)), new("b.py", new string('x', 60))] }, Options, Limits, out var oversize);
+
+        Assert.Contains("not both", both["code"][0], StringComparison.Ordinal);
+        Assert.Contains("unique", duplicate["files"][0], StringComparison.Ordinal);
+        Assert.Contains("CODE_SIZE_LIMIT", oversize["files"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Too_many_arguments_are_rejected()
+    {
+        var args = Enumerable.Range(0, 65).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+        ExecuteRequestValidator.Validate(new ExecuteRequest { Language = "py", Code = "x", Args = args }, Options, Limits, out var errors);
+
+        Assert.True(errors.ContainsKey("args"));
+    }
 }
