@@ -15,6 +15,12 @@ public static class RedisKeys
     /// <summary>Sorted set of Sandbox replicas able to isolate, scored by their last heartbeat (unix ms).</summary>
     public const string HealthySandboxes = "codify:sandboxes:healthy";
 
+    /// <summary>Sorted set of every execution id, scored by creation time (unix ms): newest-first listing and paging.</summary>
+    public const string ExecutionIndex = "codify:executions:index";
+
+    /// <summary>The same index, per language, so a language filter does not scan other languages' records.</summary>
+    public static string ExecutionIndexFor(string language) => $"codify:executions:index:{language}";
+
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
 

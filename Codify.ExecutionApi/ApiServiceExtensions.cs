@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
+using Codify.ExecutionApi.Listing;
 
 namespace Codify.ExecutionApi;
 
@@ -41,6 +42,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<SandboxAvailability>();
+        builder.Services.AddSingleton<ExecutionLister>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Codify.ExecutionApi;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Listing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseSeedAddress();
@@ -11,4 +12,5 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
+app.MapExecutionListApi();
 app.Run();

@@ -27,6 +27,7 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
             new(ExecutionFields.CreatedAt, createdAt.ToString("O")),
         ]);
         _ = transaction.KeyExpireAsync(key, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
+        ExecutionIndex.Add(transaction, id, spec.Language, createdAt, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         _ = transaction.StreamAddAsync(RedisKeys.JobStream,
         [
             new(JobFields.ExecutionId, id),

@@ -1,0 +1,87 @@
+using Codify.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Codify.ExecutionApi.Listing;
+
+public static class ExecutionListApi
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+    public const int MaxIds = 100;
+
+    public static IEndpointRouteBuilder MapExecutionListApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/execute").WithTags("Executions")
+            .MapGet("/", ListAsync)
+            .WithName("ListExecutions")
+            .WithSummary("Newest executions first, with cursor paging and status/language filters; or several by ?ids=a,b.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ExecutionPage>, ValidationProblem>> ListAsync(
+        [FromQuery] string? status, [FromQuery] string? language, [FromQuery] string? cursor, [FromQuery] int? limit,
+        [FromQuery] string? ids, ExecutionLister lister, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var errors = new Dictionary<string, string[]>();
+        if (ids is not null)
+        {
+            var wanted = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+            if (wanted.Count is 0 or > MaxIds)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"give 1 to {MaxIds} comma-separated ids"] });
+            }
+
+            return TypedResults.Ok(await lister.GetManyAsync(wanted));
+        }
+
+        var statusFilter = ParseStatus(status, errors);
+        var languageFilter = ParseLanguage(language, errors);
+        if (!ExecutionCursor.TryDecode(cursor, out var position))
+        {
+            errors["cursor"] = ["cursor is not one this server issued"];
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"limit must be between 1 and {MaxLimit}"];
+        }
+
+        return errors.Count > 0
+            ? TypedResults.ValidationProblem(errors, title: "The listing query is invalid.")
+            : TypedResults.Ok(await lister.ListAsync(statusFilter, languageFilter, position, limit ?? DefaultLimit));
+    }
+
+    private static ExecutionStatus? ParseStatus(string? status, Dictionary<string, string[]> errors)
+    {
+        if (status is null)
+        {
+            return null;
+        }
+
+        var match = Enum.GetValues<ExecutionStatus>().Where(s => s.ToWire() == status).Select(s => (ExecutionStatus?)s).FirstOrDefault();
+        if (match is null)
+        {
+            errors["status"] = [$"status must be one of {string.Join(", ", Enum.GetValues<ExecutionStatus>().Select(s => s.ToWire()))}"];
+        }
+
+        return match;
+    }
+
+    private static string? ParseLanguage(string? language, Dictionary<string, string[]> errors)
+    {
+        if (language is null)
+        {
+            return null;
+        }
+
+        var found = Languages.Find(language);
+        if (found is null)
+        {
+            errors["language"] = [$"unsupported language '{language}'"];
+        }
+
+        return found?.Name;
+    }
+}
