@@ -1,4 +1,5 @@
 using Codify.ExecutionApi;
+using Codify.ExecutionApi.Batches;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Listing;
 
@@ -13,4 +14,5 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
 app.MapExecutionListApi();
+app.MapBatchApi();
 app.Run();

@@ -23,6 +23,10 @@ public sealed class ExecutionOptions
     [Range(0, 16 * 1024 * 1024)]
     public int StdinSizeLimit { get; set; } = 1024 * 1024;
 
+    /// <summary>Most executions one <c>POST /api/execute/batch</c> may carry.</summary>
+    [Range(1, 1000)]
+    public int MaxBatchSize { get; set; } = 20;
+
     /// <summary>How long records stay readable after creation.</summary>
     [Range(60, 30 * 24 * 3600)]
     public int RetentionSeconds { get; set; } = 24 * 3600;
