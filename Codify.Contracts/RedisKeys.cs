@@ -15,6 +15,9 @@ public static class RedisKeys
     /// <summary>Sorted set of Sandbox replicas able to isolate, scored by their last heartbeat (unix ms).</summary>
     public const string HealthySandboxes = "codify:sandboxes:healthy";
 
+    /// <summary>Pub/sub channel carrying the id of a running execution to kill; the replica running it kills its cgroup.</summary>
+    public const string CancelChannel = "codify:cancel";
+
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
 
@@ -33,6 +36,9 @@ public static class ExecutionFields
     public const string StartedAt = "startedAt";
     public const string CompletedAt = "completedAt";
     public const string Worker = "worker";
+
+    /// <summary>When a cancel of the running execution was asked for (ISO time); a worker that missed the message honours it.</summary>
+    public const string CancelRequested = "cancelRequested";
 }
 
 /// <summary>Field names of a job stream entry.</summary>
