@@ -20,6 +20,8 @@ public static class RedisKeys
 
     /// <summary>The same index, per language, so a language filter does not scan other languages' records.</summary>
     public static string ExecutionIndexFor(string language) => $"codify:executions:index:{language}";
+    /// <summary>Pub/sub channel carrying the id of a running execution to kill; the replica running it kills its cgroup.</summary>
+    public const string CancelChannel = "codify:cancel";
 
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
@@ -39,6 +41,9 @@ public static class ExecutionFields
     public const string StartedAt = "startedAt";
     public const string CompletedAt = "completedAt";
     public const string Worker = "worker";
+
+    /// <summary>When a cancel of the running execution was asked for (ISO time); a worker that missed the message honours it.</summary>
+    public const string CancelRequested = "cancelRequested";
 }
 
 /// <summary>Field names of a job stream entry.</summary>

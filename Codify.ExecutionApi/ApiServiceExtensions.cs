@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
+using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
@@ -43,6 +44,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<SandboxAvailability>();
         builder.Services.AddSingleton<ExecutionLister>();
+        builder.Services.AddCancellation();
         return builder;
     }
 

@@ -36,6 +36,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<JobFeed>();
         builder.Services.AddSingleton<JobHandler>();
         builder.Services.AddSingleton<InFlightJobs>();
+        builder.Services.AddJobCancellation();
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<SandboxHeartbeat>();

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +19,7 @@ public static class ExecutionsApi
         api.MapGet("/{id}", GetAsync)
             .WithName("GetExecution")
             .WithSummary("Read one execution record.");
+        api.MapCancelExecution();
         return app;
     }
 

@@ -12,6 +12,8 @@ public sealed partial class JobHandler(
     ExecutionRepository executions,
     ISandboxRunner runner,
     InFlightJobs inFlight,
+    RunningJobs running,
+    CancelRequests cancels,
     IOptions<SandboxOptions> options,
     ILogger<JobHandler> logger)
 {
@@ -59,8 +61,12 @@ public sealed partial class JobHandler(
                 await FailUnreadableAsync(id);
                 break;
             case ExecutionStatus.Running:
-                // Reached only through a reclaim: the worker that started it is gone.
-                if (await executions.TryFailLostAsync(id))
+                // Reached only through a reclaim: the worker that started it is gone (a cancel asked meanwhile still counts).
+                if (await cancels.IsRequestedAsync(id))
+                {
+                    await executions.TryFinishAsync(id, worker: "", CancelRequests.WorkerLost);
+                }
+                else if (await executions.TryFailLostAsync(id))
                 {
                     LogLost(logger, id);
                 }
@@ -75,7 +81,9 @@ public sealed partial class JobHandler(
     private async Task RunAsync(string id, ExecutionSpec spec)
     {
         var worker = options.Value.ConsumerName;
-        if (!await executions.TryStartAsync(id, worker))
+        // Registered before the start: a cancel sent once the record is running always finds this run.
+        using var run = running.TryRegister(id);
+        if (run is null || !await executions.TryStartAsync(id, worker))
         {
             return;
         }
@@ -83,7 +91,10 @@ public sealed partial class JobHandler(
         ExecutionResult result;
         try
         {
-            result = await runner.RunAsync(id, spec, CancellationToken.None);
+            // A cancel that raced the start (or whose message was lost) ends it before the program starts.
+            result = run.Token.IsCancellationRequested || await cancels.IsRequestedAsync(id)
+                ? CancelRequests.BeforeStart
+                : await runner.RunAsync(id, spec, run.Token);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

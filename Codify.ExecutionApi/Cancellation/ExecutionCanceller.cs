@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Codify.Contracts;
+using StackExchange.Redis;
+
+namespace Codify.ExecutionApi.Cancellation;
+
+/// <summary>What the cancel script found: the record's status before it acted, or that there is no record.</summary>
+public enum CancelOutcome
+{
+    NotFound,
+
+    /// <summary>It was queued: it is now cancelled and will never run.</summary>
+    CancelledWhileQueued,
+
+    /// <summary>It is running: the replica running it was asked to kill it.</summary>
+    KillRequested,
+
+    /// <summary>It had already ended (cancelled or otherwise): left as it was.</summary>
+    AlreadyFinished,
+}
+
+/// <summary>The API's side of a cancel: one atomic step on the record, whatever state it is in.</summary>
+public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvider time)
+{
+    public const string QueuedMessage = "cancelled before it started";
+
+    // queued → cancelled, with its result and the same completed event the Sandbox publishes; the Sandbox's start
+    // script refuses a record that is no longer queued. running → flag + kill request to every replica.
+    private const string CancelScript = """
+        local status = redis.call('HGET', KEYS[1], 'status')
+        if not status then return 'missing' end
+        if status == 'queued' then
+          redis.call('HSET', KEYS[1], 'status', 'cancelled', 'result', ARGV[1], 'completedAt', ARGV[2])
+          redis.call('PUBLISH', KEYS[2], ARGV[3])
+        elseif status == 'running' then
+          redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[2])
+          redis.call('PUBLISH', KEYS[3], ARGV[4])
+        end
+        return status
+        """;
+
+    private static readonly string QueuedResult = JsonSerializer.Serialize(
+        new ExecutionResult { Status = ExecutionStatus.Cancelled, Message = QueuedMessage }, CodifyJson.Options);
+
+    public async Task<CancelOutcome> CancelAsync(string id)
+    {
+        var completed = new ExecutionEvent(ExecutionEventType.Completed, id, ExecutionStatus.Cancelled);
+        var before = (string?)await redis.GetDatabase().ScriptEvaluateAsync(CancelScript,
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel],
+            [QueuedResult, time.GetUtcNow().ToString("O"), JsonSerializer.Serialize(completed, CodifyJson.Options), id]);
+        return before switch
+        {
+            "missing" or null => CancelOutcome.NotFound,
+            "queued" => CancelOutcome.CancelledWhileQueued,
+            "running" => CancelOutcome.KillRequested,
+            _ => CancelOutcome.AlreadyFinished,
+        };
+    }
+}
