@@ -1,4 +1,5 @@
 using Codify.ExecutionApi;
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Executions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAdmission();
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
 app.Run();
