@@ -6,6 +6,7 @@ namespace Codify.ExecutionApi.Admission;
 /// <summary>
 /// The seed's flat environment variables (RATE_LIMIT_POINTS, …) read over an options section. A value that is not a whole
 /// number is not silently ignored: <see cref="WholeNumbers{TOptions}"/> fails start-up with a message naming the variable.
+/// An empty variable counts as unset (the AppHost forwards only non-empty ones, too).
 /// </summary>
 public static class SeedVariables
 {
@@ -24,7 +25,7 @@ public static class SeedVariables
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
             var failures = names
-                .Where(n => configuration[n] is { } text && !TryParse(text, out _))
+                .Where(n => !string.IsNullOrWhiteSpace(configuration[n]) && !TryParse(configuration[n], out _))
                 .Select(n => $"{n} must be a whole number; got '{configuration[n]}'")
                 .ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
