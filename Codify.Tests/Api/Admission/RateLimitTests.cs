@@ -139,6 +139,28 @@ public sealed class RateLimitTests
         }
     }
 
+    [Fact]
+    public async Task Without_redis_the_limiter_answers_503_with_a_problem_instead_of_failing()
+    {
+        await using var host = await AdmissionHost.StartAsync();
+        using var client = host.AddReplica(Limit(5)).CreateClient();
+        Assert.Equal(HttpStatusCode.Accepted, await StatusAsync(client));
+        try
+        {
+            await host.Redis.Db.ExecuteAsync("SHUTDOWN", "NOSAVE");
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            // The server closes the connection as it stops.
+        }
+
+        using var response = await AdmissionHost.ExecuteAsync(client);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string? apiKey = null)
     {
         using var response = await AdmissionHost.ExecuteAsync(client, apiKey);
