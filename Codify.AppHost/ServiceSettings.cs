@@ -17,6 +17,7 @@ internal static class ServiceSettings
         "RATE_LIMIT_POINTS",
         "RATE_LIMIT_DURATION",
         "FRONTEND_URL",
+        "API_KEYS",
     ];
 
     public static readonly string[] Sandbox = ["MAX_CONCURRENT_EXECUTIONS"];

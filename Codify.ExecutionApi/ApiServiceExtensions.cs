@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
@@ -40,6 +41,7 @@ public static class ApiServiceExtensions
                 "every Limits default must be within its Limits maximum")
             .ValidateOnStart();
 
+        builder.AddAdmission();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<SandboxAvailability>();

@@ -1,4 +1,5 @@
 using Codify.ExecutionApi;
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Batches;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Listing;
@@ -11,6 +12,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAdmission();
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
 app.MapExecutionListApi();

@@ -8,7 +8,7 @@ public sealed class ExecutionOptions
     public const string Section = "Executions";
 
     /// <summary>Largest <c>timeout</c> a request may ask for, in seconds (EXECUTION_TIMEOUT_MAX).</summary>
-    [Range(1, 3600)]
+    [Range(1, 3600, ErrorMessage = "EXECUTION_TIMEOUT_MAX (Executions:ExecutionTimeoutMax) must be from {1} to {2} seconds")]
     public int ExecutionTimeoutMax { get; set; } = 30;
 
     /// <summary>Wall limit when the request names none, in seconds.</summary>
@@ -16,7 +16,7 @@ public sealed class ExecutionOptions
     public int DefaultTimeout { get; set; } = 10;
 
     /// <summary>Largest program, in UTF-8 bytes (CODE_SIZE_LIMIT).</summary>
-    [Range(1, 16 * 1024 * 1024)]
+    [Range(1, 16 * 1024 * 1024, ErrorMessage = "CODE_SIZE_LIMIT (Executions:CodeSizeLimit) must be from {1} to {2} bytes")]
     public int CodeSizeLimit { get; set; } = 64 * 1024;
 
     /// <summary>Largest standard input, in UTF-8 bytes.</summary>

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Codify.ExecutionApi.Admission;
+
+/// <summary>
+/// For requests that create executions (POST on /api/execute and below): the client's rate limit (429), then the global
+/// queue cap (503). Accepted requests carry the RateLimit headers too. Reads (GET) are not limited.
+/// </summary>
+public sealed partial class ExecutionAdmissionMiddleware(
+    RequestDelegate next,
+    RedisRateLimiter limiter,
+    QueueGauge queue,
+    IOptions<AdmissionOptions> options,
+    AdmissionMetrics metrics,
+    ILogger<ExecutionAdmissionMiddleware> logger)
+{
+    private static readonly PathString ExecutionsPath = "/api/execute";
+
+    public static bool CreatesExecutions(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments(ExecutionsPath);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!CreatesExecutions(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        try
+        {
+            var decision = await limiter.AcquireAsync(ClientIdentity.Of(context));
+            WriteRateLimitHeaders(context.Response.Headers, decision);
+            if (!decision.Allowed)
+            {
+                metrics.Rejected("rate_limited");
+                await AdmissionProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"At most {decision.Limit} executions per client per window (RATE_LIMIT_POINTS per RATE_LIMIT_DURATION seconds); " +
+                    $"the window resets in {decision.ResetSeconds} s.", decision.ResetSeconds);
+                return;
+            }
+
+            var max = options.Value.MaxQueueLength;
+            if (await queue.WaitingAsync() >= max)
+            {
+                metrics.Rejected("queue_full");
+                await AdmissionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Execution queue full",
+                    $"{max} executions are already waiting for a sandbox (Executions:MaxQueueLength); nothing was queued. Retry later.",
+                    options.Value.QueueFullRetryAfterSeconds);
+                return;
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogRedisUnavailable(logger, e);
+            metrics.Rejected("redis_unavailable");
+            await AdmissionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "The rate limiter's store (Redis) does not answer; nothing was queued. Retry later.", 5);
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The draft-ietf-httpapi-ratelimit-headers fields as separate headers, plus the policy (points;w=seconds).</summary>
+    private static void WriteRateLimitHeaders(IHeaderDictionary headers, RateLimitDecision decision)
+    {
+        headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"{decision.Limit};w={decision.WindowSeconds}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for admission; answering 503")]
+    private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
+}
