@@ -15,6 +15,15 @@ public static class RedisKeys
     /// <summary>Sorted set of Sandbox replicas able to isolate, scored by their last heartbeat (unix ms).</summary>
     public const string HealthySandboxes = "codify:sandboxes:healthy";
 
+    /// <summary>Stream of callback deliveries to make (see <see cref="CallbackQueueScript"/>); each entry carries only the execution id.</summary>
+    public const string CallbackStream = "codify:callbacks";
+
+    /// <summary>Consumer group every API replica reads <see cref="CallbackStream"/> with: one replica delivers each callback.</summary>
+    public const string CallbackGroup = "api";
+
+    /// <summary>Pub/sub channel poked when a callback is queued, so an idle dispatcher reads at once instead of at its next poll.</summary>
+    public const string CallbacksAvailableChannel = "codify:callbacks:available";
+
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
 
@@ -33,6 +42,12 @@ public static class ExecutionFields
     public const string StartedAt = "startedAt";
     public const string CompletedAt = "completedAt";
     public const string Worker = "worker";
+
+    /// <summary>Where the final record is POSTed; present only when the request asked for a callback.</summary>
+    public const string CallbackUrl = "callbackUrl";
+
+    /// <summary>The callback's outcome once settled: <c>delivered</c> or <c>failed</c>.</summary>
+    public const string CallbackStatus = "callbackStatus";
 }
 
 /// <summary>Field names of a job stream entry.</summary>

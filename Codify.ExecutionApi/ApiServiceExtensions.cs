@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
+using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 
@@ -41,6 +42,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<SandboxAvailability>();
+        builder.AddCallbacks();
         return builder;
     }
 
