@@ -21,7 +21,7 @@ public sealed class CallbackConnector(IOptions<CallbackOptions> options, IHostAd
     public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
     {
         var allowPrivate = options.Value.AllowPrivateNetworks;
-        var addresses = await resolver.ResolveAsync(endpoint.Host, cancellationToken);
+        var addresses = await resolver.AddressesOfAsync(endpoint.Host, cancellationToken);
         if (addresses.Length == 0)
         {
             throw new CallbackRefusedException($"callback host '{endpoint.Host}' has no address");

@@ -38,7 +38,7 @@ public sealed class CallbackUrlValidator(IOptions<CallbackOptions> options, IHos
         var host = uri.IdnHost;
         try
         {
-            var addresses = await resolver.ResolveAsync(host, cancellationToken)
+            var addresses = await resolver.AddressesOfAsync(host, cancellationToken)
                 .WaitAsync(TimeSpan.FromSeconds(settings.ResolveTimeoutSeconds), cancellationToken);
             if (addresses.Length == 0)
             {

@@ -17,7 +17,7 @@ public sealed class DnsHostAddressResolver : IHostAddressResolver
 public static class HostAddresses
 {
     /// <summary>An IP literal is its own address (no lookup); a name goes to the resolver.</summary>
-    public static async Task<IPAddress[]> ResolveAsync(this IHostAddressResolver resolver, string host, CancellationToken cancellationToken)
+    public static async Task<IPAddress[]> AddressesOfAsync(this IHostAddressResolver resolver, string host, CancellationToken cancellationToken)
     {
         var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
         return IPAddress.TryParse(bare, out var literal) ? [literal] : await resolver.ResolveAsync(bare, cancellationToken);
