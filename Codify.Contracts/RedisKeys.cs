@@ -22,6 +22,14 @@ public static class RedisKeys
     public static string ExecutionIndexFor(string language) => $"codify:executions:index:{language}";
     /// <summary>Pub/sub channel carrying the id of a running execution to kill; the replica running it kills its cgroup.</summary>
     public const string CancelChannel = "codify:cancel";
+    /// <summary>Stream of callback deliveries to make (see <see cref="CallbackQueueScript"/>); each entry carries only the execution id.</summary>
+    public const string CallbackStream = "codify:callbacks";
+
+    /// <summary>Consumer group every API replica reads <see cref="CallbackStream"/> with: one replica delivers each callback.</summary>
+    public const string CallbackGroup = "api";
+
+    /// <summary>Pub/sub channel poked when a callback is queued, so an idle dispatcher reads at once instead of at its next poll.</summary>
+    public const string CallbacksAvailableChannel = "codify:callbacks:available";
 
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
@@ -44,6 +52,11 @@ public static class ExecutionFields
 
     /// <summary>When a cancel of the running execution was asked for (ISO time); a worker that missed the message honours it.</summary>
     public const string CancelRequested = "cancelRequested";
+    /// <summary>Where the final record is POSTed; present only when the request asked for a callback.</summary>
+    public const string CallbackUrl = "callbackUrl";
+
+    /// <summary>The callback's outcome once settled: <c>delivered</c> or <c>failed</c>.</summary>
+    public const string CallbackStatus = "callbackStatus";
 }
 
 /// <summary>Field names of a job stream entry.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Cancellation;
+using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
@@ -47,6 +48,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<SandboxAvailability>();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
+        builder.AddCallbacks();
         return builder;
     }
 

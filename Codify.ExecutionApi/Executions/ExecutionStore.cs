@@ -13,7 +13,7 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Writes the record and adds the job in one MULTI: a record is never queued without its job, nor the reverse.</summary>
-    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec)
+    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec, string? callbackUrl = null)
     {
         var id = Guid.CreateVersion7().ToString("N");
         var createdAt = time.GetUtcNow();
@@ -26,6 +26,11 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
             new(ExecutionFields.Spec, JsonSerializer.Serialize(spec, CodifyJson.Options)),
             new(ExecutionFields.CreatedAt, createdAt.ToString("O")),
         ]);
+        if (callbackUrl is not null) // validated by Callbacks/CallbackUrlFilter; the run's end queues its delivery
+        {
+            _ = transaction.HashSetAsync(key, ExecutionFields.CallbackUrl, callbackUrl);
+        }
+
         _ = transaction.KeyExpireAsync(key, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         ExecutionIndex.Add(transaction, id, spec.Language, createdAt, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         _ = transaction.StreamAddAsync(RedisKeys.JobStream,

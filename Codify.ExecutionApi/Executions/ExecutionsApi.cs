@@ -1,5 +1,6 @@
 using Codify.Contracts;
 using Codify.ExecutionApi.Cancellation;
+using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +15,7 @@ public static class ExecutionsApi
         var api = app.MapGroup("/api/execute").WithTags("Executions");
 
         api.MapPost("/", ExecuteAsync)
+            .AddEndpointFilter<CallbackUrlFilter>()
             .WithName("Execute")
             .WithSummary("Queue one execution; with wait=true, answer with its final result.");
         api.MapGet("/{id}", GetAsync)
@@ -47,7 +49,7 @@ public static class ExecutionsApi
                 title: "No sandbox available");
         }
 
-        var record = await store.CreateAsync(spec);
+        var record = await store.CreateAsync(spec, request.CallbackUrl);
         var location = $"/api/execute/{record.Id}";
         if (wait != true)
         {

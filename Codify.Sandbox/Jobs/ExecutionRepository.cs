@@ -16,11 +16,13 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
         """;
 
     // running → terminal, only by the worker that started it (a reclaimed record is not overwritten by a late zombie).
-    private const string FinishScript = """
+    // A requested callback is queued in the same script: an ended record never misses (or doubles) its delivery.
+    private static readonly string FinishScript = $"""
         if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
         if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[5] then return 0 end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completedAt', ARGV[3])
         redis.call('PUBLISH', KEYS[2], ARGV[4])
+        {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[3]", "ARGV[6]")}
         return 1
         """;
 
@@ -58,9 +60,9 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
     {
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, result.Status);
         var outcome = await Db.ScriptEvaluateAsync(FinishScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id)],
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream],
             [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), Now(),
-                JsonSerializer.Serialize(completed, CodifyJson.Options), worker]);
+                JsonSerializer.Serialize(completed, CodifyJson.Options), worker, id]);
         return (int)outcome == 1;
     }
 
