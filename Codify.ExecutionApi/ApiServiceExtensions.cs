@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
-using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Callbacks;
+using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;

@@ -1,3 +1,4 @@
+using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +23,7 @@ public static class BatchApi
         SandboxAvailability sandboxes,
         IOptions<ExecutionOptions> options,
         IOptions<LimitOptions> limitOptions,
+        CallbackUrlValidator callbacks,
         HttpContext http,
         CancellationToken cancellationToken)
     {
@@ -46,6 +48,12 @@ public static class BatchApi
             cancellationToken.ThrowIfCancellationRequested();
             Dictionary<string, string[]> errors = new() { ["executions"] = ["entry is null"] };
             var spec = executions[i] is { } entry ? ExecuteRequestValidator.Validate(entry, options.Value, limitOptions.Value, out errors) : null;
+            if (spec is not null && executions[i].CallbackUrl is { } url && await callbacks.ValidateAsync(url, cancellationToken) is { } callbackError)
+            {
+                errors[CallbackUrlValidator.Field] = [callbackError];
+                spec = null;
+            }
+
             if (spec is null)
             {
                 var problem = new HttpValidationProblemDetails(errors)
@@ -57,7 +65,7 @@ public static class BatchApi
                 continue;
             }
 
-            var record = await store.CreateAsync(spec);
+            var record = await store.CreateAsync(spec, executions[i].CallbackUrl);
             items.Add(new BatchItem(i, record, $"/api/execute/{record.Id}"));
         }
 

@@ -26,12 +26,14 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
 
     // queued → cancelled, with its result and the same completed event the Sandbox publishes; the Sandbox's start
     // script refuses a record that is no longer queued. running → flag + kill request to every replica.
-    private const string CancelScript = """
+    // A cancelled record that asked for a callback gets it, like any other ended record.
+    private static readonly string CancelScript = $"""
         local status = redis.call('HGET', KEYS[1], 'status')
         if not status then return 'missing' end
         if status == 'queued' then
           redis.call('HSET', KEYS[1], 'status', 'cancelled', 'result', ARGV[1], 'completedAt', ARGV[2])
           redis.call('PUBLISH', KEYS[2], ARGV[3])
+          {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
         elseif status == 'running' then
           redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[2])
           redis.call('PUBLISH', KEYS[3], ARGV[4])
@@ -46,7 +48,7 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
     {
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, ExecutionStatus.Cancelled);
         var before = (string?)await redis.GetDatabase().ScriptEvaluateAsync(CancelScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel],
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel, RedisKeys.CallbackStream],
             [QueuedResult, time.GetUtcNow().ToString("O"), JsonSerializer.Serialize(completed, CodifyJson.Options), id]);
         return before switch
         {

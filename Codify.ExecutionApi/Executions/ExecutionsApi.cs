@@ -1,6 +1,6 @@
 using Codify.Contracts;
-using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Callbacks;
+using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

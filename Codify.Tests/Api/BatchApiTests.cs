@@ -50,6 +50,18 @@ public sealed class BatchApiTests(StackFixture stack)
         Assert.True(batch.Items[0].Problem!.Errors.ContainsKey("code"));
     }
 
+    [Fact]
+    public async Task A_callback_url_in_an_entry_is_checked_like_a_single_request()
+    {
+        // No callback secret is configured in this stack: a callbackUrl cannot be honoured, so the entry is refused.
+        using var response = await stack.Client.PostAsJsonAsync("/api/execute/batch",
+            new { executions = new[] { new { code = "print(1)", language = "python", callbackUrl = "http://127.0.0.1:9/hook" } } });
+
+        var batch = (await response.Content.ReadFromJsonAsync<BatchResponse>(CodifyJson.Options))!;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(batch.Items[0].Problem!.Errors.ContainsKey("callbackUrl"));
+    }
+
     [Theory]
     [InlineData("""{"executions":[]}""")]
     [InlineData("""{}""")]
