@@ -15,6 +15,9 @@ public static class RedisKeys
     /// <summary>Sorted set of Sandbox replicas able to isolate, scored by their last heartbeat (unix ms).</summary>
     public const string HealthySandboxes = "codify:sandboxes:healthy";
 
+    /// <summary>Hash of the installed runtimes, written by the Sandbox at start-up: field = language name, value = <see cref="RuntimeInfo"/> JSON.</summary>
+    public const string Runtimes = "codify:runtimes";
+
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
 

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
+using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Runtimes;
 
 namespace Codify.ExecutionApi;
 
@@ -41,6 +43,8 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<SandboxAvailability>();
+        builder.AddRuntimes();
+        builder.AddApiReference();
         return builder;
     }
 

@@ -1,5 +1,8 @@
 using Codify.ExecutionApi;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Piston;
+using Codify.ExecutionApi.Runtimes;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseSeedAddress();
@@ -11,4 +14,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
+app.MapRuntimesApi();
+app.MapPistonApi();
+app.MapApiReference();
 app.Run();
