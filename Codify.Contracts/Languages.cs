@@ -1,7 +1,11 @@
 namespace Codify.Contracts;
 
 /// <summary>A language Codify runs: its canonical name, the names clients may use, and its entry file.</summary>
-public sealed record LanguageInfo(string Name, IReadOnlyList<string> Aliases, string FileName);
+public sealed record LanguageInfo(string Name, IReadOnlyList<string> Aliases, string FileName)
+{
+    /// <summary>The source file extension, with its dot: ".py", ".js".</summary>
+    public string Extension => Path.GetExtension(FileName);
+}
 
 public static class Languages
 {

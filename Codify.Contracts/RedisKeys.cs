@@ -20,8 +20,10 @@ public static class RedisKeys
 
     /// <summary>The same index, per language, so a language filter does not scan other languages' records.</summary>
     public static string ExecutionIndexFor(string language) => $"codify:executions:index:{language}";
+
     /// <summary>Pub/sub channel carrying the id of a running execution to kill; the replica running it kills its cgroup.</summary>
     public const string CancelChannel = "codify:cancel";
+
     /// <summary>Stream of callback deliveries to make (see <see cref="CallbackQueueScript"/>); each entry carries only the execution id.</summary>
     public const string CallbackStream = "codify:callbacks";
 
@@ -30,6 +32,9 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel poked when a callback is queued, so an idle dispatcher reads at once instead of at its next poll.</summary>
     public const string CallbacksAvailableChannel = "codify:callbacks:available";
+
+    /// <summary>Hash of the installed runtimes, written by the Sandbox at start-up: field = language name, value = <see cref="RuntimeInfo"/> JSON.</summary>
+    public const string Runtimes = "codify:runtimes";
 
     /// <summary>Hash holding one execution record (see <see cref="ExecutionFields"/>).</summary>
     public static string Execution(string id) => $"codify:execution:{id}";
@@ -52,6 +57,7 @@ public static class ExecutionFields
 
     /// <summary>When a cancel of the running execution was asked for (ISO time); a worker that missed the message honours it.</summary>
     public const string CancelRequested = "cancelRequested";
+
     /// <summary>Where the final record is POSTed; present only when the request asked for a callback.</summary>
     public const string CallbackUrl = "callbackUrl";
 

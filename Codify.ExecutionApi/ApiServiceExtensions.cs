@@ -6,6 +6,8 @@ using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
+using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Runtimes;
 
 namespace Codify.ExecutionApi;
 
@@ -49,6 +51,8 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
         builder.AddCallbacks();
+        builder.AddRuntimes();
+        builder.AddApiReference();
         return builder;
     }
 

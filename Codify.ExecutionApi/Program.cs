@@ -3,6 +3,9 @@ using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Batches;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Listing;
+using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Piston;
+using Codify.ExecutionApi.Runtimes;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseSeedAddress();
@@ -17,4 +20,7 @@ app.MapDefaultEndpoints();
 app.MapExecutionsApi();
 app.MapExecutionListApi();
 app.MapBatchApi();
+app.MapRuntimesApi();
+app.MapPistonApi();
+app.MapApiReference();
 app.Run();

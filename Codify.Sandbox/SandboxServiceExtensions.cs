@@ -2,6 +2,7 @@ using Codify.Sandbox.Isolation;
 using Codify.Sandbox.Isolation.Cgroups;
 using Codify.Sandbox.Isolation.Seccomp;
 using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Runtimes;
 
 namespace Codify.Sandbox;
 
@@ -40,6 +41,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<SandboxHeartbeat>();
+        builder.Services.AddHostedService<RuntimePublisher>();
 
         builder.Services.AddHealthChecks().AddCheck<IsolationHealthCheck>("isolation");
         return builder;

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace Codify.ExecutionApi.Admission;
 
 /// <summary>
-/// For requests that create executions (POST on /api/execute and below): the client's rate limit (429), then the global
+/// For requests that create executions (POST on /api/execute and below, and Piston's /api/v2/execute): the client's rate limit (429), then the global
 /// queue cap (503). Accepted requests carry the RateLimit headers too. Reads (GET) are not limited.
 /// </summary>
 public sealed partial class ExecutionAdmissionMiddleware(
@@ -18,8 +18,12 @@ public sealed partial class ExecutionAdmissionMiddleware(
 {
     private static readonly PathString ExecutionsPath = "/api/execute";
 
+    /// <summary>The Piston-compatible endpoint creates executions too: it shares the same budget.</summary>
+    private static readonly PathString PistonExecutePath = "/api/v2/execute";
+
     public static bool CreatesExecutions(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments(ExecutionsPath);
+        HttpMethods.IsPost(request.Method)
+        && (request.Path.StartsWithSegments(ExecutionsPath) || request.Path.StartsWithSegments(PistonExecutePath));
 
     public async Task InvokeAsync(HttpContext context)
     {

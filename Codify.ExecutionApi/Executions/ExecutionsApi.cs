@@ -2,6 +2,7 @@ using Codify.Contracts;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Limits;
+using Codify.ExecutionApi.Runtimes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public static class ExecutionsApi
         [FromQuery] bool? wait,
         ExecutionStore store,
         SandboxAvailability sandboxes,
+        RuntimeVersionCheck versions,
         IOptions<ExecutionOptions> options,
         IOptions<LimitOptions> limitOptions,
         HttpContext http,
@@ -38,6 +40,11 @@ public static class ExecutionsApi
         if (ExecuteRequestValidator.Validate(request, options.Value, limitOptions.Value, out var errors) is not { } spec)
         {
             return TypedResults.ValidationProblem(errors, title: "The execution request is invalid.");
+        }
+
+        if (await versions.CheckAsync(spec.Language, request.Version) is { } versionProblem)
+        {
+            return versionProblem;
         }
 
         if (!await sandboxes.AnyHealthyAsync())

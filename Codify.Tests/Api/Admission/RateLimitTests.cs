@@ -45,6 +45,21 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Piston_executions_and_batches_spend_the_same_budget()
+    {
+        await using var host = await AdmissionHost.StartAsync();
+        using var client = host.AddReplica(Limit(2)).CreateClient();
+
+        using var first = await AdmissionHost.ExecuteAsync(client);
+        using var batch = await client.PostAsJsonAsync("/api/execute/batch", new { executions = new[] { new { code = "print(1)", language = "python" } } });
+        using var piston = await client.PostAsJsonAsync("/api/v2/execute", new { language = "python", version = "*", files = new[] { new { content = "print(1)" } } });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, batch.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, piston.StatusCode);
+    }
+
+    [Fact]
     public async Task Each_api_key_has_its_own_budget()
     {
         const string First = "first-key-0123456789", Second = "second-key-0123456789";

@@ -1,0 +1,107 @@
+using Codify.Contracts;
+using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Limits;
+using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Runtimes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Codify.ExecutionApi.Piston;
+
+/// <summary>
+/// Piston's v2 API (<c>/api/v2/runtimes</c>, <c>/api/v2/execute</c>) on top of the same queue and Sandbox, so that
+/// existing Piston clients work unchanged. Execution is synchronous, as in Piston.
+/// </summary>
+public static class PistonApi
+{
+    /// <summary>Piston names the interpreter when a language could have several; Codify has one per language.</summary>
+    private static readonly Dictionary<string, string> RuntimeNames = new(StringComparer.Ordinal) { ["javascript"] = "node" };
+
+    public static IEndpointRouteBuilder MapPistonApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v2").WithTags("Piston compatibility");
+        api.MapGet("/runtimes", GetRuntimesAsync)
+            .WithName("PistonRuntimes")
+            .WithSummary("Piston-compatible list of the installed runtimes.");
+        api.MapPost("/execute", ExecuteAsync)
+            .WithName("PistonExecute")
+            .WithSummary("Piston-compatible synchronous execution: queues the run and answers with its result.")
+            .DescribesJsonBody<RouteHandlerBuilder, PistonExecuteRequest>();
+        return app;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<PistonRuntime>>, ProblemHttpResult>> GetRuntimesAsync(
+        RuntimeCatalog catalog, HttpContext http, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var runtimes = await catalog.GetAllAsync();
+        if (runtimes.Count == 0)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return NotPublished();
+        }
+
+        return TypedResults.Ok<IReadOnlyList<PistonRuntime>>(
+            [.. runtimes.Select(r => new PistonRuntime(r.Language, r.Version, r.Aliases, RuntimeNames.GetValueOrDefault(r.Language)))]);
+    }
+
+    public static async Task<Results<Ok<PistonExecuteResponse>, ProblemHttpResult>> ExecuteAsync(
+        HttpContext http,
+        ExecutionStore store,
+        SandboxAvailability sandboxes,
+        RuntimeVersionCheck versions,
+        IOptions<ExecutionOptions> options,
+        IOptions<LimitOptions> limitOptions,
+        IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        var (request, unreadable) = await PistonRequestReader.ReadAsync(http.Request, json.Value.SerializerOptions, cancellationToken);
+        if (request is null)
+        {
+            return unreadable!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (PistonRequestMapper.Map(request, options.Value, limitOptions.Value, errors) is not { } mapped
+            || ExecuteRequestValidator.Validate(mapped, options.Value, limitOptions.Value, out errors) is not { } spec)
+        {
+            return PistonProblems.Invalid(PistonRequestMapper.ToPistonFields(errors));
+        }
+
+        var runtime = await versions.ResolveAsync(spec.Language, request.Version);
+        if (runtime.Unpublished)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return NotPublished();
+        }
+
+        if (runtime.Mismatch is { } mismatch)
+        {
+            return PistonProblems.Invalid(new() { ["version"] = [$"{request.Language}-{request.Version} runtime is unknown: {mismatch}"] });
+        }
+
+        if (!await sandboxes.AnyHealthyAsync())
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, "No sandbox available",
+                "No sandbox that can isolate programs is available; nothing was queued. Retry later.");
+        }
+
+        var record = await store.CreateAsync(spec);
+        var bound = TimeSpan.FromMilliseconds(spec.Limits.WallTimeMs) + TimeSpan.FromSeconds(options.Value.WaitSlackSeconds);
+        var latest = await store.WaitForEndAsync(record.Id, bound, cancellationToken) ?? record;
+        if (!latest.Status.IsTerminal())
+        {
+            return PistonProblems.Of(StatusCodes.Status504GatewayTimeout, "Execution did not finish in time",
+                $"execution {record.Id} is still {latest.Status.ToWire()} after {bound.TotalSeconds} s; poll GET /api/execute/{record.Id}",
+                new Dictionary<string, object?> { ["id"] = record.Id });
+        }
+
+        return TypedResults.Ok(new PistonExecuteResponse(spec.Language, runtime.Installed!.Version, PistonResultMapper.ToRun(latest)));
+    }
+
+    private static ProblemHttpResult NotPublished() =>
+        PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, "Runtimes not available",
+            "No sandbox has published its runtimes yet, so the installed versions are unknown. Retry later.");
+}

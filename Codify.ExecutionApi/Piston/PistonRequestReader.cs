@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Codify.ExecutionApi.Piston;
+
+/// <summary>
+/// Reads the Piston request body itself, so that every failure is answered in the problem + <c>message</c> shape a
+/// Piston client reads: a non-JSON content type is a 415, broken JSON names <c>body</c>, a wrong type names its field.
+/// </summary>
+public static class PistonRequestReader
+{
+    public static async Task<(PistonExecuteRequest? Request, ProblemHttpResult? Problem)> ReadAsync(
+        HttpRequest http, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        if (!http.HasJsonContentType())
+        {
+            return (null, PistonProblems.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "requests must be of type application/json"));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return (null, Invalid("body", "body is not valid JSON"));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Invalid("body", "body must be a JSON object"));
+            }
+
+            try
+            {
+                return (document.Deserialize<PistonExecuteRequest>(options), null);
+            }
+            catch (JsonException e)
+            {
+                var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+                return (null, Invalid(field, $"{field} has the wrong type"));
+            }
+        }
+    }
+
+    private static ProblemHttpResult Invalid(string field, string message) => PistonProblems.Invalid(new() { [field] = [message] });
+}
