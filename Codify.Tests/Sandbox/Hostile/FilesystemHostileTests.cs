@@ -133,7 +133,7 @@ public sealed class FilesystemHostileTests(SandboxRunnerFixture sandbox) : IClas
             except OSError as e:
                 print(errno.errorcode[e.errno], n)
             """;
-        var limits = Limits with { MemoryBytes = 128L << 20 };
+        var limits = SandboxRunnerFixture.Limits(wallMs: 30_000) with { MemoryBytes = 64L << 20 };
 
         var run = await sandbox.RunHostileAsync("python", code, limits);
 

@@ -78,7 +78,7 @@ public sealed class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IC
 
         start = time.time()
         seen = set()
-        while time.time() < start + 2:
+        while time.time() < start + 3:
             seen.update(scan(other))
             time.sleep(0.05)
         print(json.dumps({'start': start, 'end': time.time(), 'seen': sorted(seen), 'own': len(scan(me))}))

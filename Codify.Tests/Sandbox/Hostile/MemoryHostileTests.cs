@@ -34,7 +34,7 @@ public sealed class MemoryHostileTests(SandboxRunnerFixture sandbox) : IClassFix
     [InlineData("javascript", JsHeapGrowth)]
     public async Task Unbounded_growth_is_memory_limit_exceeded_with_the_peak_under_the_limit(string language, string code)
     {
-        var limits = SandboxRunnerFixture.Limits(wallMs: 10_000) with { MemoryBytes = Limit };
+        var limits = SandboxRunnerFixture.Limits(wallMs: 30_000) with { MemoryBytes = Limit };
 
         var run = await sandbox.RunHostileAsync(language, code, limits);
 
