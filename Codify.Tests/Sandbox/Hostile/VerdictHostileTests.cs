@@ -1,4 +1,6 @@
 using Codify.Contracts;
+using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Isolation.Cgroups;
 
 namespace Codify.Tests.Sandbox.Hostile;
 
@@ -24,5 +26,53 @@ public sealed class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFi
         Assert.StartsWith("codify-launch: cannot", run.Result.Stderr, StringComparison.Ordinal);
         Assert.True(sandbox.State.IsReady, $"the sandbox marked itself broken: {sandbox.State.Reason}");
         await sandbox.AssertHostUntouchedAsync(run);
+    }
+
+    /// <summary>The counterpart: a layer that really fails in the wrapper is still an internal error, with a readable reason.</summary>
+    [Fact]
+    public async Task A_real_launch_wrapper_failure_is_still_an_internal_error()
+    {
+        var options = new IsolationOptions { RunRoot = Path.Combine(Path.GetTempPath(), $"codify-test-runs-{Guid.NewGuid():N}") };
+        try
+        {
+            using var broken = new RealSandbox(options, cgroups: new UnjoinableCgroups(sandbox.Sandbox.Cgroups));
+            broken.State.MarkReady("forced ready for this test");
+
+            var result = await broken.Runner.RunAsync("launch-failure", new ExecutionSpec("python", "print(1)", null, Limits), CancellationToken.None);
+
+            Assert.Equal(ExecutionStatus.InternalError, result.Status);
+            Assert.StartsWith("sandbox setup failed: ", result.Message, StringComparison.Ordinal);
+            Assert.EndsWith($"codify-launch: cannot join cgroup {UnjoinableCgroups.ProcsFile}", result.Message, StringComparison.Ordinal);
+            Assert.Equal("", result.Stderr);
+            Assert.False(broken.State.IsReady);
+        }
+        finally
+        {
+            if (Directory.Exists(options.RunRoot))
+            {
+                Directory.Delete(options.RunRoot, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Real cgroups, but a cgroup.procs file the wrapper cannot write: joining fails inside the launch wrapper.</summary>
+    private sealed class UnjoinableCgroups(ICgroupDriver real) : ICgroupDriver
+    {
+        public const string ProcsFile = "/nonexistent-codify-cgroup/cgroup.procs";
+
+        public string Version => real.Version;
+
+        public ICgroupRun Create(string runName, ExecutionLimits limits) => new Run(real.Create(runName, limits));
+
+        private sealed class Run(ICgroupRun inner) : ICgroupRun
+        {
+            public IReadOnlyList<string> ProcsFiles { get; } = [ProcsFile];
+
+            public CgroupUsage ReadUsage() => inner.ReadUsage();
+
+            public void KillAll() => inner.KillAll();
+
+            public void Dispose() => inner.Dispose();
+        }
     }
 }
