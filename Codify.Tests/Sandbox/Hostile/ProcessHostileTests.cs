@@ -52,6 +52,31 @@ public sealed class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFi
         await sandbox.AssertHostUntouchedAsync(run);
     }
 
+    /// <summary>
+    /// A bomb that never gives up: every process keeps forking and ignores EAGAIN, so the pids limit stays full and
+    /// nothing exits on its own. The clock ends it, and the cgroup kill must win against processes that fork back.
+    /// </summary>
+    [Fact]
+    public async Task A_fork_bomb_that_ignores_EAGAIN_is_stopped_by_the_clock_and_killed_whole()
+    {
+        const string code = """
+            import os
+            while True:
+                try:
+                    os.fork()
+                except OSError:
+                    pass
+            """;
+        var limits = Limits with { WallTimeMs = 3000, CpuTimeMs = 1500 };
+
+        var run = await sandbox.RunHostileAsync("python", code, limits);
+
+        // CPU time or wall clock, whichever the load on the machine makes come first: both are this program's fault.
+        Assert.Equal(ExecutionStatus.TimeLimitExceeded, run.Result.Status);
+        Assert.True(run.Result.LimitExceeded is "cpu" or "wall", run.Result.LimitExceeded);
+        await sandbox.AssertHostUntouchedAsync(run);
+    }
+
     [Fact]
     public async Task A_spawn_loop_gets_EAGAIN_below_the_pids_limit()
     {
