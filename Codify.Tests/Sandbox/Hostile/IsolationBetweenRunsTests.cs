@@ -111,4 +111,56 @@ public sealed class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IC
             await sandbox.AssertHostUntouchedAsync(run);
         }
     }
+
+    private const string InotifyHog = """
+        import ctypes, json, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        start, held = time.time(), 0
+        while libc.inotify_init() >= 0:
+            held += 1
+        time.sleep(3)
+        print(json.dumps({'start': start, 'end': time.time(), 'held': held}))
+        """;
+
+    private const string InotifyUser = """
+        import ctypes, errno, json, os, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        start, ok, failures = time.time(), 0, set()
+        while time.time() < start + 2:
+            fd = libc.inotify_init()
+            if fd < 0:
+                failures.add(errno.errorcode[ctypes.get_errno()])
+            else:
+                os.close(fd)
+                ok += 1
+            time.sleep(0.02)
+        print(json.dumps({'start': start, 'end': time.time(), 'ok': ok, 'failures': sorted(failures)}))
+        """;
+
+    /// <summary>
+    /// Runs must not share per-user kernel budgets. Every run is the same host uid, and some kernel limits count per uid
+    /// across user namespaces (fs.inotify.max_user_instances = 128 here; also RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE,
+    /// pipe-user-pages-soft): one run holding them starves every concurrent run. Today this fails: the second run gets
+    /// EMFILE from inotify_init (node's fs.watch breaks the same way). Fix: a distinct host uid per concurrent run.
+    /// </summary>
+    [Fact]
+    public async Task A_run_hoarding_inotify_instances_does_not_starve_a_concurrent_run()
+    {
+        var hog = sandbox.RunHostileAsync("python", InotifyHog, Limits);
+        await Task.Delay(300);
+        var user = await sandbox.RunHostileAsync("python", InotifyUser, Limits);
+        var hogRun = await hog;
+
+        Assert.Equal(ExecutionStatus.Completed, hogRun.Result.Status);
+        Assert.Equal(ExecutionStatus.Completed, user.Result.Status);
+        var hogReport = JsonSerializer.Deserialize<JsonElement>(hogRun.Result.Stdout);
+        var userReport = JsonSerializer.Deserialize<JsonElement>(user.Result.Stdout);
+        Assert.True(hogReport.GetProperty("start").GetDouble() < userReport.GetProperty("end").GetDouble()
+            && userReport.GetProperty("start").GetDouble() < hogReport.GetProperty("end").GetDouble(), "the two runs did not overlap");
+        Assert.InRange(hogReport.GetProperty("held").GetInt32(), 1, 256);
+        Assert.True(userReport.GetProperty("failures").GetArrayLength() == 0,
+            $"the concurrent run was starved: {userReport} while the other held {hogReport.GetProperty("held")} inotify instances");
+        await sandbox.AssertHostUntouchedAsync(hogRun);
+        await sandbox.AssertHostUntouchedAsync(user);
+    }
 }
