@@ -56,6 +56,48 @@ public sealed class KernelHostileTests(SandboxRunnerFixture sandbox) : IClassFix
         await sandbox.AssertHostUntouchedAsync(run);
     }
 
+    /// <summary>
+    /// clone() can create namespaces too: the filter matches its flag register. clone3() passes flags in memory, where
+    /// seccomp cannot look, so it is refused outright (ENOSYS, which makes libc fall back to clone()).
+    /// </summary>
+    [Fact]
+    public async Task Clone_and_clone3_cannot_create_namespaces()
+    {
+        const string code = """
+            import ctypes, errno, os, struct
+            libc = ctypes.CDLL(None, use_errno=True)
+            CLONE, CLONE3 = {'x86_64': (56, 435), 'aarch64': (220, 435)}[os.uname().machine]
+            SIGCHLD = 17
+            flags = {'user': 0x10000000, 'mount': 0x00020000, 'pid': 0x20000000, 'net': 0x40000000,
+                     'ipc': 0x08000000, 'uts': 0x04000000, 'cgroup': 0x02000000}
+
+            def report(label, pid):
+                err = ctypes.get_errno()
+                if pid == 0:
+                    os._exit(0)
+                if pid > 0:
+                    os.waitpid(pid, 0)
+                    print(label, 'created')
+                else:
+                    print(label, errno.errorcode.get(err, err))
+
+            for name, flag in flags.items():
+                report(f'clone-{name}', libc.syscall(CLONE, flag | SIGCHLD, None, None, None, None))
+            for name, flag in {**flags, 'none': 0}.items():
+                args = ctypes.create_string_buffer(struct.pack('8Q', flag, 0, 0, 0, SIGCHLD, 0, 0, 0), 64)
+                report(f'clone3-{name}', libc.syscall(CLONE3, args, 64))
+            """;
+
+        var run = await sandbox.RunHostileAsync("python", code, Limits);
+
+        Assert.Equal(ExecutionStatus.Completed, run.Result.Status);
+        var outcomes = run.Result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
+        Assert.Equal(15, outcomes.Count);
+        Assert.All(outcomes.Where(o => o[0].StartsWith("clone-", StringComparison.Ordinal)), o => Assert.Equal("EPERM", o[1]));
+        Assert.All(outcomes.Where(o => o[0].StartsWith("clone3-", StringComparison.Ordinal)), o => Assert.Equal("ENOSYS", o[1]));
+        await sandbox.AssertHostUntouchedAsync(run);
+    }
+
     private const string PythonKillEverything = """
         import errno, os, signal, subprocess
         child = subprocess.Popen(['@MARKER@-victim', '300'], executable='sleep')
