@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Codify.Contracts;
 
@@ -146,4 +147,54 @@ public sealed class HostSecretsHostileTests(SandboxRunnerFixture sandbox) : ICla
         Assert.Equal("1 /usr/bin/bwrap\n2 /usr/bin/python3\n", run.Result.Stdout);
         await sandbox.AssertHostUntouchedAsync(run);
     }
+
+    /// <summary>
+    /// Descriptors the service holds without close-on-exec (inherited from whatever started it, or opened by native
+    /// code) must not reach the program: through one it could read a host file or write into a host pipe or socket,
+    /// whatever the namespaces. The test plants one: a host file it dup()s, which clears close-on-exec.
+    /// </summary>
+    [Fact]
+    public async Task No_host_descriptor_leaks_into_the_program()
+    {
+        var secretFile = Path.Combine(Path.GetTempPath(), $"codify-hostile-fd-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(secretFile, "host secret via fd");
+        using var file = File.OpenHandle(secretFile);
+        var inherited = Dup((int)file.DangerousGetHandle());
+        Assert.True(inherited > 2, "dup failed");
+        try
+        {
+            const string code = """
+                import os
+                for fd in sorted(int(n) for n in os.listdir('/proc/self/fd')):
+                    try:
+                        target = os.readlink(f'/proc/self/fd/{fd}')
+                    except OSError:
+                        continue  # the descriptor listdir used, closed by now
+                    try:
+                        content = os.pread(fd, 100, 0).decode(errors='replace') if target.startswith('/') else ''
+                    except OSError:
+                        content = ''
+                    print(fd, target.split('[')[0], content)
+                """;
+
+            var run = await sandbox.RunHostileAsync("python", code, Limits);
+
+            Assert.Equal(ExecutionStatus.Completed, run.Result.Status);
+            Assert.True(run.Result.Stdout == "0 pipe: \n1 pipe: \n2 pipe: \n", $"descriptors the program holds:\n{run.Result.Stdout}");
+            await sandbox.AssertHostUntouchedAsync(run);
+        }
+        finally
+        {
+            _ = Close(inherited);
+            File.Delete(secretFile);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Dup(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
 }
