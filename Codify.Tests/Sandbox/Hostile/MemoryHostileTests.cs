@@ -43,4 +43,35 @@ public sealed class MemoryHostileTests(SandboxRunnerFixture sandbox) : IClassFix
         Assert.InRange(run.Result.WallTimeMs, 0, limits.WallTimeMs - 1);
         await sandbox.AssertHostUntouchedAsync(run);
     }
+
+    /// <summary>
+    /// Memory parked in files is memory too: the tmpfs mounts (3 x 64 MiB) hold more than the 96 MiB limit, but their
+    /// pages are charged to the run's memory cgroup, so hiding data there ends in the same verdict as a growing list.
+    /// </summary>
+    [Fact]
+    public async Task Data_parked_in_the_tmpfs_mounts_counts_against_the_memory_limit()
+    {
+        const string code = """
+            import errno
+            chunk = b'x' * (512 << 10)
+            for d in ['/tmp', '/dev/shm', '/box']:
+                try:
+                    for i in range(1000):
+                        with open(f'{d}/@MARKER@-{i}', 'wb') as f:
+                            f.write(chunk)
+                except OSError as e:
+                    print(d, errno.errorcode[e.errno], flush=True)
+            print('parked everything')
+            """;
+        var limits = SandboxRunnerFixture.Limits(wallMs: 30_000) with { MemoryBytes = Limit };
+        var shmemBefore = HostChecks.HostShmemBytes();
+
+        var run = await sandbox.RunHostileAsync("python", code, limits);
+
+        Assert.Equal(ExecutionStatus.MemoryLimitExceeded, run.Result.Status);
+        Assert.DoesNotContain("parked everything", run.Result.Stdout, StringComparison.Ordinal);
+        Assert.InRange(run.Result.MemoryPeakBytes ?? 0, 1, Limit + Slack);
+        Assert.InRange(await HostChecks.WaitForHostShmemAsync(shmemBefore + (16L << 20), TimeSpan.FromSeconds(5)), 0, shmemBefore + (16L << 20));
+        await sandbox.AssertHostUntouchedAsync(run);
+    }
 }
