@@ -74,7 +74,8 @@ public sealed partial class BubblewrapRunner(
             };
             // Nothing of the Sandbox service's environment reaches bwrap, whose pid 1 would expose it in /proc/1/environ.
             start.Environment.Clear();
-            foreach (var arg in LaunchCommand.Build(filter.BpfPath, cgroup.ProcsFiles, spec.Limits, sandbox))
+            var failureMarker = LaunchCommand.NewFailureMarker();
+            foreach (var arg in LaunchCommand.Build(failureMarker, filter.BpfPath, cgroup.ProcsFiles, spec.Limits, sandbox))
             {
                 start.ArgumentList.Add(arg);
             }
@@ -91,7 +92,7 @@ public sealed partial class BubblewrapRunner(
 
             using (process)
             {
-                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, logger, cancellationToken);
+                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, failureMarker, logger, cancellationToken);
                 if (result.Status == ExecutionStatus.InternalError)
                 {
                     isolation.MarkBroken(result.Message ?? "sandbox setup failed");

@@ -34,6 +34,8 @@ public sealed class ProcessLauncher : IDisposable
             var process = new Process { StartInfo = start };
             try
             {
+                // Nothing the service holds may reach the sandbox but the pipes set up for it.
+                InheritedDescriptors.MarkCloseOnExec();
                 process.Start();
                 started.SetResult(process);
             }

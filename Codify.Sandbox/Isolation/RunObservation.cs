@@ -11,4 +11,7 @@ public sealed record RunObservation
     public bool WallExpired { get; init; }
     public bool CpuExpired { get; init; }
     public bool Cancelled { get; init; }
+
+    /// <summary>The run's own launch-wrapper failure marker (<see cref="LaunchCommand.NewFailureMarker"/>); null: none to look for.</summary>
+    public string? LaunchFailureMarker { get; init; }
 }

@@ -14,8 +14,9 @@ public static partial class RunSupervisor
     /// <summary>How long to wait for the pipes to drain after the sandbox is gone: a stray holder must not hang the run.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>Supervises one run; <c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
     public static async Task<ExecutionResult> SuperviseAsync(
-        Process process, ICgroupRun cgroup, ExecutionSpec spec, ILogger logger, CancellationToken cancellationToken)
+        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, ILogger logger, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         using var output = new OutputCapture(spec.Limits.OutputBytes);
@@ -63,6 +64,7 @@ public static partial class RunSupervisor
             CpuExpired = cpuExpired,
             WallExpired = wall.IsCancellationRequested && !cpuExpired && !output.Exceeded,
             Cancelled = cancellationToken.IsCancellationRequested,
+            LaunchFailureMarker = launchFailureMarker,
         }, output, spec.ExpectedOutput);
     }
 

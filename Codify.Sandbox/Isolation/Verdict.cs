@@ -7,8 +7,11 @@ public static class Verdict
 {
     public static ExecutionResult From(RunObservation run, OutputCapture output, string? expectedOutput = null)
     {
+        // Only the run's own random marker counts: a program can exit 125 and print anything, but not that marker.
+        // (The shell's own complaint, e.g. about an unwritable cgroup.procs, may come first.)
         var setupFailed = run.ExitCode == LaunchCommand.SetupFailedExitCode
-            && output.Stderr.StartsWith(LaunchCommand.FailureMarker, StringComparison.Ordinal);
+            && run.LaunchFailureMarker is { Length: > 0 } marker
+            && output.Stderr.Contains(marker, StringComparison.Ordinal);
         var status = run switch
         {
             { Cancelled: true } => ExecutionStatus.Cancelled,
@@ -33,7 +36,8 @@ public static class Verdict
             StdoutTruncated = output.StdoutTruncated,
             StderrTruncated = output.StderrTruncated,
             LimitExceeded = status != ExecutionStatus.TimeLimitExceeded ? null : run.CpuExpired ? "cpu" : "wall",
-            Message = Describe(status, run, setupFailed ? output.Stderr.Trim() : null),
+            Message = Describe(status, run,
+                setupFailed ? output.Stderr.Trim().Replace(run.LaunchFailureMarker!, LaunchCommand.FailureMarkerName, StringComparison.Ordinal) : null),
         };
     }
 
