@@ -10,7 +10,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 set +e
-dotnet test Codify.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# A hung test fails the run after 5 minutes (with a dump) instead of eating the CI budget.
+dotnet test Codify.sln --logger "console;verbosity=normal" --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

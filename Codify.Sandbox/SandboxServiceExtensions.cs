@@ -29,6 +29,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddCgroupDriver();
         builder.Services.AddSingleton<SeccompProvider>();
         builder.Services.AddSingleton<ProcessLauncher>();
+        builder.Services.AddSingleton<HostUidPool>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IsolationState>();
         builder.Services.AddSingleton<BubblewrapRunner>();

@@ -14,20 +14,23 @@ public static class BubblewrapCommand
     public const string SeccompFd = "3";
 
     public static IReadOnlyList<string> Build(
-        IsolationOptions options, LanguageInfo language, IReadOnlyList<(string HostPath, string Name)> programFiles, string passwdFile,
-        ExecutionLimits limits, IReadOnlyList<string>? programArgs = null)
+        IsolationOptions options, int hostUid, LanguageInfo language, IReadOnlyList<(string HostPath, string Name)> programFiles,
+        string passwdFile, ExecutionLimits limits, IReadOnlyList<string>? programArgs = null)
     {
         var args = new List<string>
         {
             options.SetprivPath,
             // Never run bwrap as root: inside, uid 0 would map to host root and read root-owned binds.
-            $"--reuid={options.RunAsUid}", $"--regid={options.RunAsGid}", "--clear-groups",
+            $"--reuid={hostUid}", $"--regid={hostUid}", "--clear-groups",
             // No privilege can be regained through setuid binaries or file capabilities.
             "--no-new-privs",
             "--",
             options.BubblewrapPath,
             // Fresh user/pid/net/ipc/uts/cgroup/mount namespaces: no network interface but lo, no view of host processes.
             "--unshare-all", "--unshare-user",
+            // Every run looks the same inside (nobody/nogroup) whatever pool uid it has on the host.
+            "--uid", options.RunAsUid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gid", options.RunAsGid.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // The program cannot create nested namespaces to escape the mount/pid view or gain capabilities in them.
             "--disable-userns",
             // If the Sandbox service dies, the run dies with it instead of living on unmanaged.

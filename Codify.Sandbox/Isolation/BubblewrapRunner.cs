@@ -16,6 +16,7 @@ public sealed partial class BubblewrapRunner(
     IsolationState isolation,
     ICgroupDriver cgroups,
     SeccompProvider seccomp,
+    HostUidPool uids,
     ProcessLauncher launcher,
     ILogger<BubblewrapRunner> logger) : ISandboxRunner
 {
@@ -48,15 +49,27 @@ public sealed partial class BubblewrapRunner(
 
         SeccompFilter filter;
         ICgroupRun cgroup;
+        HostUidPool.Lease hostUid;
         try
         {
             filter = seccomp.Filter;
+            hostUid = uids.Acquire();
+        }
+        catch (Exception e) when (e is SeccompException or IOException or UnauthorizedAccessException)
+        {
+            return Broken($"{(e is SeccompException ? "seccomp" : "host uid")} setup failed: {e.Message}");
+        }
+
+        // Released only after the cgroup below is killed and gone: no process of this uid outlives the lease.
+        using var hostUidLease = hostUid;
+        try
+        {
             // Named after the execution, so an operator (or a test) can tell which run a cgroup belongs to.
             cgroup = cgroups.Create($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", spec.Limits);
         }
-        catch (Exception e) when (e is SeccompException or CgroupException)
+        catch (CgroupException e)
         {
-            return Broken($"{(e is SeccompException ? "seccomp" : "cgroup")} setup failed: {e.Message}");
+            return Broken($"cgroup setup failed: {e.Message}");
         }
 
         using (cgroup)
@@ -64,7 +77,7 @@ public sealed partial class BubblewrapRunner(
         {
             var passwd = folder.WriteFile("passwd", SyntheticPasswd);
             var programFiles = files.Select(f => (folder.WriteFile($"src/{f.Name}", f.Content), f.Name)).ToList();
-            var sandbox = BubblewrapCommand.Build(options.Value, language, programFiles, passwd, spec.Limits, spec.Args);
+            var sandbox = BubblewrapCommand.Build(options.Value, hostUid.Uid, language, programFiles, passwd, spec.Limits, spec.Args);
             var start = new ProcessStartInfo(LaunchCommand.Shell)
             {
                 RedirectStandardInput = true,

@@ -19,12 +19,27 @@ public sealed class IsolationOptions
     [Required]
     public string NodePath { get; set; } = "/usr/bin/node";
 
-    /// <summary>Unprivileged host uid/gid the sandbox runs as (nobody/nogroup): never root, so host-owned files stay unreadable.</summary>
+    /// <summary>The uid/gid the program sees inside the sandbox (nobody/nogroup).</summary>
     [Range(1, int.MaxValue)]
     public int RunAsUid { get; set; } = 65534;
 
     [Range(1, int.MaxValue)]
     public int RunAsGid { get; set; } = 65534;
+
+    /// <summary>
+    /// First of the unprivileged host uids (and gids) runs get, one per concurrent run; never root, so host-owned files
+    /// stay unreadable. Far above regular users (1000+), nobody (65534) and the usual subuid ranges (100000+).
+    /// </summary>
+    [Range(70000, int.MaxValue - 100_000)]
+    public int HostUidBase { get; set; } = 1_900_000;
+
+    /// <summary>How many host uids the pool holds: at least the runs this host may run at once, all replicas together.</summary>
+    [Range(1, 100_000)]
+    public int HostUidCount { get; set; } = 1024;
+
+    /// <summary>Root-only folder of the pool's lock files.</summary>
+    [Required]
+    public string HostUidLockRoot { get; set; } = "/run/codify-uids";
 
     /// <summary>Host folder holding one root-owned folder per run (the program's files, written by the host).</summary>
     [Required]

@@ -91,7 +91,8 @@ public sealed class BubblewrapRunnerTests(SandboxRunnerFixture sandbox) : IClass
     public async Task Program_past_its_wall_limit_is_killed_with_every_process_it_started()
     {
         var marker = $"codify-sleeper-{Guid.NewGuid():N}";
-        var code = $"import subprocess, time\nsubprocess.Popen(['sleep', '300', '{marker}'])\nprint('started', flush=True)\ntime.sleep(300)";
+        // The marker is argv[0]: sleep would reject an extra argument and exit at once, leaving nothing to check.
+        var code = $"import subprocess, time\nsubprocess.Popen(['{marker}', '300'], executable='sleep')\nprint('started', flush=True)\ntime.sleep(300)";
 
         var clock = Stopwatch.StartNew();
         var result = await sandbox.RunAsync("python", code, limits: SandboxRunnerFixture.Limits(wallMs: 1000));
@@ -100,7 +101,7 @@ public sealed class BubblewrapRunnerTests(SandboxRunnerFixture sandbox) : IClass
         Assert.Equal("wall", result.LimitExceeded);
         Assert.Equal("started\n", result.Stdout);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
-        Assert.DoesNotContain(Process.GetProcessesByName("sleep"), p => ReadCmdline(p.Id).Contains(marker, StringComparison.Ordinal));
+        Assert.DoesNotContain(Process.GetProcesses(), p => ReadCmdline(p.Id).Contains(marker, StringComparison.Ordinal));
     }
 
     [Fact]

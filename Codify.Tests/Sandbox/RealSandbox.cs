@@ -18,7 +18,7 @@ public sealed class RealSandbox : IDisposable
         State = state ?? new IsolationState();
         _seccomp = new SeccompProvider(isolation, NullLogger<SeccompProvider>.Instance);
         Cgroups = cgroups ?? CgroupDetector.Detect(new CgroupOptions()).Driver;
-        Runner = new BubblewrapRunner(isolation, State, Cgroups, _seccomp, _launcher, NullLogger<BubblewrapRunner>.Instance);
+        Runner = new BubblewrapRunner(isolation, State, Cgroups, _seccomp, new HostUidPool(isolation), _launcher, NullLogger<BubblewrapRunner>.Instance);
         Probe = new IsolationProbe(Runner, State, isolation, NullLogger<IsolationProbe>.Instance);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Codify.Contracts;
 using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Tests.Infrastructure;
 using static Codify.Tests.Sandbox.Cgroups.CgroupTestProcesses;
 
 namespace Codify.Tests.Sandbox.Cgroups;
@@ -43,7 +44,9 @@ public sealed class CgroupV1DriverOnThisHostTests
     {
         using var run = Driver.Create(NewRunName(), Limits);
         using var child = StartInside(run, "/bin/sh", "-c", "i=0; while [ $i -lt 50 ]; do sleep 5 >/dev/null 2>&1 & i=$((i+1)); done; wait");
-        var most = 0;
+        // On a loaded machine the child may take a while to join: wait until it is in, then sample.
+        var most = (await Eventually.ReturnsAsync(() => Task.FromResult(run.ReadUsage().Processes), n => n > 0,
+            TimeSpan.FromSeconds(15), "the child to join the run's cgroup"));
         // Keep sampling after sh gave up: its orphaned sleeps stay in the cgroup.
         for (var clock = Stopwatch.StartNew(); clock.ElapsedMilliseconds < 500; await Task.Delay(5))
         {

@@ -64,13 +64,13 @@ public static class HostChecks
     }
 
     public static IReadOnlyList<string> Leftovers(SandboxRunnerFixture sandbox, string marker) =>
-        [.. Processes(marker, sandbox.Options.RunAsUid), .. CgroupFolders(marker), .. HostFiles(sandbox.Options.RunRoot, marker)];
+        [.. Processes(marker, sandbox.Options), .. CgroupFolders(marker), .. HostFiles(sandbox.Options.RunRoot, marker)];
 
     /// <summary>
     /// Host processes of the run: any whose cgroup (in any hierarchy) is the run's, or whose command line carries the
     /// marker (the launch wrapper and bwrap name the run folder; hostile programs put it in their children's argv).
     /// </summary>
-    public static IReadOnlyList<string> Processes(string marker, int sandboxUid)
+    public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Isolation.IsolationOptions isolation)
     {
         var cgroupName = $"/{CgroupParent}/run-{marker}-";
         var found = new List<string>();
@@ -90,7 +90,8 @@ public static class HostChecks
                 var status = TryRead($"{dir}/status") ?? "";
                 var uid = StatusField(status, "Uid:");
                 var state = StatusField(status, "State:");
-                var who = uid.StartsWith(sandboxUid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) ? "the sandbox uid" : $"uid {uid}";
+                var realUid = int.TryParse(uid.Split('\t', ' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var u) ? u : -1;
+                var who = realUid >= isolation.HostUidBase && realUid < isolation.HostUidBase + isolation.HostUidCount ? "the sandbox uid" : $"uid {uid}";
                 found.Add($"process {pid} ({state}, {who}{(inRunCgroup ? ", in the run's cgroup" : "")}): {cmdline}");
             }
         }

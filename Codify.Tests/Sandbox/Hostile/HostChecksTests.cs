@@ -23,7 +23,7 @@ public sealed class HostChecksTests(SandboxRunnerFixture sandbox) : IClassFixtur
         IReadOnlyList<string> processes = [], cgroups = [], files = [];
         for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(8); await Task.Delay(20))
         {
-            processes = HostChecks.Processes(marker, sandbox.Options.RunAsUid);
+            processes = HostChecks.Processes(marker, sandbox.Options);
             cgroups = HostChecks.CgroupFolders(marker);
             files = HostChecks.HostFiles(sandbox.Options.RunRoot, marker);
             if (processes.Any(p => p.Contains("-sleep 300", StringComparison.Ordinal)))
@@ -36,10 +36,10 @@ public sealed class HostChecksTests(SandboxRunnerFixture sandbox) : IClassFixtur
         var run = await running;
 
         Assert.Equal(ExecutionStatus.Cancelled, run.Result.Status);
-        // The sandboxed python and its sleep child in the run's cgroup, as the sandbox uid; the wrapper/bwrap by argv.
+        // The sandboxed python and its sleep child in the run's cgroup, as a pool uid; the wrapper/bwrap by argv.
         Assert.True(processes.Any(p => p.Contains("-sleep 300", StringComparison.Ordinal) && p.Contains("in the run's cgroup", StringComparison.Ordinal)
             && p.Contains("the sandbox uid", StringComparison.Ordinal)), string.Join('\n', processes));
-        Assert.Contains(processes, p => p.Contains("/usr/bin/python3 -I main.py", StringComparison.Ordinal));
+        Assert.Contains(processes, p => p.Contains("/usr/bin/python3 -E -s main.py", StringComparison.Ordinal));
         // memory, pids, cpuacct and cpu: one folder per hierarchy on this v1 host.
         Assert.Equal(4, cgroups.Count);
         Assert.Contains(files, f => f.Contains(sandbox.Options.RunRoot, StringComparison.Ordinal));

@@ -35,7 +35,7 @@ public sealed class SeccompSandbox : IDisposable
     public IReadOnlyList<string> Argv(LanguageInfo language, string program, string passwd, bool seccomp)
     {
         // Build() starts with setpriv itself (the wrapper below names it too) and passes --seccomp 3.
-        var argv = BubblewrapCommand.Build(Options, language, [(program, language.FileName)], passwd, SandboxRunnerFixture.Limits()).Skip(1).ToList();
+        var argv = BubblewrapCommand.Build(Options, Options.RunAsUid, language, [(program, language.FileName)], passwd, SandboxRunnerFixture.Limits()).Skip(1).ToList();
         if (!seccomp)
         {
             argv.RemoveRange(argv.IndexOf("--seccomp"), 2);
