@@ -49,11 +49,7 @@ public static class ExecutionsApi
 
         if (!await sandboxes.AnyHealthyAsync())
         {
-            http.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem(
-                "No sandbox that can isolate programs is available; nothing was queued. Retry later.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "No sandbox available");
+            return SandboxAvailability.Unavailable(http);
         }
 
         var record = await store.CreateAsync(spec, request.CallbackUrl);

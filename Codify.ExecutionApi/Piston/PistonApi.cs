@@ -84,8 +84,7 @@ public static class PistonApi
         if (!await sandboxes.AnyHealthyAsync())
         {
             http.Response.Headers.RetryAfter = "5";
-            return PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, "No sandbox available",
-                "No sandbox that can isolate programs is available; nothing was queued. Retry later.");
+            return PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, SandboxAvailability.Title, SandboxAvailability.Detail);
         }
 
         var record = await store.CreateAsync(spec);
