@@ -15,7 +15,9 @@ public sealed class HostUidPool(IOptions<IsolationOptions> options)
     public Lease Acquire()
     {
         var o = options.Value;
-        // Root-only folder: no other host user can pre-create or hold a lock file to take uids away.
+        // Root-only folder: no other host user can pre-create or hold a lock file to take uids away. Its parent keeps the
+        // default mode: it may also hold the run folders, which sandbox uids must be able to traverse.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.HostUidLockRoot))!);
         Directory.CreateDirectory(o.HostUidLockRoot, LockFolderMode);
         var start = Random.Shared.Next(o.HostUidCount);
         for (var i = 0; i < o.HostUidCount; i++)

@@ -39,11 +39,14 @@ public sealed class IsolationOptions
 
     /// <summary>Root-only folder of the pool's lock files.</summary>
     [Required]
-    public string HostUidLockRoot { get; set; } = "/run/codify-uids";
+    public string HostUidLockRoot { get; set; } = "/run/codify/uids";
 
-    /// <summary>Host folder holding one root-owned folder per run (the program's files, written by the host).</summary>
+    /// <summary>
+    /// Host folder holding one root-owned folder per run (the program's files, written by the host). Under root-only
+    /// /run by default: in a world-writable /tmp another local user could pre-create or swap the folder.
+    /// </summary>
     [Required]
-    public string RunRoot { get; set; } = Path.Combine(Path.GetTempPath(), "codify-runs");
+    public string RunRoot { get; set; } = "/run/codify/runs";
 
     /// <summary>Size cap of the writable work dir, /tmp and /dev/shm tmpfs mounts inside the sandbox.</summary>
     [Range(1024 * 1024, 4L * 1024 * 1024 * 1024)]
