@@ -1,6 +1,7 @@
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
+using Codify.ExecutionApi.Runtimes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class BatchApi
         IOptions<ExecutionOptions> options,
         IOptions<LimitOptions> limitOptions,
         CallbackUrlValidator callbacks,
+        RuntimeVersionCheck versions,
         HttpContext http,
         CancellationToken cancellationToken)
     {
@@ -49,6 +51,13 @@ public static class BatchApi
             if (spec is not null && executions[i].CallbackUrl is { } url && await callbacks.ValidateAsync(url, cancellationToken) is { } callbackError)
             {
                 errors[CallbackUrlValidator.Field] = [callbackError];
+                spec = null;
+            }
+
+            if (spec is not null && executions[i].Version is { } version
+                && await versions.ResolveAsync(spec.Language, version) is { } outcome && (outcome.Unpublished || outcome.Mismatch is not null))
+            {
+                errors["version"] = [outcome.Mismatch ?? "the installed runtime versions are not known yet: retry shortly"];
                 spec = null;
             }
 

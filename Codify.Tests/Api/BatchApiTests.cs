@@ -62,6 +62,22 @@ public sealed class BatchApiTests(StackFixture stack)
         Assert.True(batch.Items[0].Problem!.Errors.ContainsKey("callbackUrl"));
     }
 
+    [Fact]
+    public async Task A_version_in_an_entry_is_checked_against_the_installed_runtime()
+    {
+        await Eventually.ReturnsAsync(() => stack.Redis.Db.HashLengthAsync(RedisKeys.Runtimes), n => n > 0, TimeSpan.FromSeconds(30), "runtimes to be published");
+
+        using var response = await stack.Client.PostAsJsonAsync("/api/execute/batch", new
+        {
+            executions = new[] { new { code = "print(1)", language = "python", version = "2.7" }, new { code = "print(2)", language = "python", version = "3" } },
+        });
+
+        var batch = (await response.Content.ReadFromJsonAsync<BatchResponse>(CodifyJson.Options))!;
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(batch.Items[0].Problem!.Errors.ContainsKey("version"));
+        Assert.NotNull(batch.Items[1].Execution);
+    }
+
     [Theory]
     [InlineData("""{"executions":[]}""")]
     [InlineData("""{}""")]
