@@ -41,6 +41,9 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel of one execution's events.</summary>
     public static string Events(string id) => $"codify:events:{id}";
+
+    /// <summary>Capped stream logging every event of one execution in order (see <see cref="EventLogScript"/>), for replay to late subscribers.</summary>
+    public static string EventsLog(string id) => $"codify:events-log:{id}";
 }
 
 /// <summary>Field names of the execution hash.</summary>
@@ -63,6 +66,9 @@ public static class ExecutionFields
 
     /// <summary>The callback's outcome once settled: <c>delivered</c> or <c>failed</c>.</summary>
     public const string CallbackStatus = "callbackStatus";
+
+    /// <summary>The sequence number of the execution's last logged event (see <see cref="EventLogScript"/>).</summary>
+    public const string EventSequence = "eventSeq";
 }
 
 /// <summary>Field names of a job stream entry.</summary>

@@ -47,6 +47,7 @@ public static class ApiServiceExtensions
         builder.AddAdmission();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
+        builder.Services.AddSingleton<Streaming.EventReplay>();
         builder.Services.AddSingleton<SandboxAvailability>();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();

@@ -32,7 +32,7 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
         if not status then return 'missing' end
         if status == 'queued' then
           redis.call('HSET', KEYS[1], 'status', 'cancelled', 'result', ARGV[1], 'completedAt', ARGV[2])
-          redis.call('PUBLISH', KEYS[2], ARGV[3])
+          {EventLogScript.Append("KEYS[1]", "KEYS[5]", "KEYS[2]", "ARGV[3]")}
           {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
         elseif status == 'running' then
           redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[2])
@@ -48,7 +48,7 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
     {
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, ExecutionStatus.Cancelled);
         var before = (string?)await redis.GetDatabase().ScriptEvaluateAsync(CancelScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel, RedisKeys.CallbackStream],
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel, RedisKeys.CallbackStream, RedisKeys.EventsLog(id)],
             [QueuedResult, time.GetUtcNow().ToString("O"), JsonSerializer.Serialize(completed, CodifyJson.Options), id]);
         return before switch
         {

@@ -23,6 +23,7 @@ public static class ExecutionsApi
             .WithName("GetExecution")
             .WithSummary("Read one execution record.");
         api.MapCancelExecution();
+        Streaming.EventsApi.MapExecutionEvents(api);
         return app;
     }
 

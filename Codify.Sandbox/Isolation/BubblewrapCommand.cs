@@ -81,7 +81,7 @@ public static class BubblewrapCommand
         {
             // -E -s: no PYTHON* variables, no user site folder. Not -I: it also drops the script's folder from sys.path,
             // which multi-file programs need for their own imports.
-            "python" => [options.PythonPath, "-E", "-s", entry],
+            "python" => [options.PythonPath, "-E", "-s", "-u", entry],
             // A heap cap under the cgroup limit: JS heap growth ends in node's own "heap out of memory" report, not a bare OOM kill.
             "javascript" => [options.NodePath, $"--max-old-space-size={Math.Max(8, limits.MemoryBytes * 3 / 4 / (1024 * 1024))}", entry],
             _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "unsupported language"),

@@ -22,18 +22,22 @@ public sealed partial class BubblewrapRunner(
 {
     private const string SyntheticPasswd = "root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/box:/usr/sbin/nologin\n";
 
-    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken)
+    public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
+        RunAsync(executionId, spec, onOutput: null, cancellationToken);
+
+    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, CancellationToken cancellationToken)
     {
         if (!isolation.IsReady)
         {
             return ExecutionResult.InternalError($"sandbox cannot isolate: {isolation.Reason}");
         }
 
-        return await RunIsolatedAsync(executionId, spec, cancellationToken);
+        return await RunIsolatedAsync(executionId, spec, cancellationToken, onOutput);
     }
 
     /// <summary>The run itself, without the readiness gate: used by the probe that decides readiness.</summary>
-    internal async Task<ExecutionResult> RunIsolatedAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken)
+    internal async Task<ExecutionResult> RunIsolatedAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken,
+        OutputChunkHandler? onOutput = null)
     {
         if (Languages.Find(spec.Language) is not { } language)
         {
@@ -105,7 +109,7 @@ public sealed partial class BubblewrapRunner(
 
             using (process)
             {
-                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, failureMarker, logger, cancellationToken);
+                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, failureMarker, logger, cancellationToken, onOutput);
                 if (result.Status == ExecutionStatus.InternalError)
                 {
                     isolation.MarkBroken(result.Message ?? "sandbox setup failed");

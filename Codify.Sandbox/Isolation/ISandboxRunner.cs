@@ -6,4 +6,7 @@ namespace Codify.Sandbox.Isolation;
 public interface ISandboxRunner
 {
     Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>The same, handing each output chunk to <paramref name="onOutput"/> as the program produces it.</summary>
+    Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, CancellationToken cancellationToken);
 }

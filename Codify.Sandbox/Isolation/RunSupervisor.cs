@@ -16,10 +16,11 @@ public static partial class RunSupervisor
 
     /// <summary>Supervises one run; <c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
     public static async Task<ExecutionResult> SuperviseAsync(
-        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, ILogger logger, CancellationToken cancellationToken)
+        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, ILogger logger, CancellationToken cancellationToken,
+        OutputChunkHandler? onOutput = null)
     {
         var clock = Stopwatch.StartNew();
-        using var output = new OutputCapture(spec.Limits.OutputBytes);
+        using var output = new OutputCapture(spec.Limits.OutputBytes, onOutput);
         using var wall = new CancellationTokenSource(spec.Limits.WallTimeMs);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(wall.Token, cancellationToken);
         using var exited = new CancellationTokenSource();

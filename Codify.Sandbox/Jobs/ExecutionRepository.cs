@@ -8,10 +8,17 @@ namespace Codify.Sandbox.Jobs;
 public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvider time)
 {
     // queued → running, only once: a job delivered twice (or cancelled meanwhile) is never started twice.
-    private const string StartScript = """
+    private static readonly string StartScript = $"""
         if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then return 0 end
         redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[1], 'worker', ARGV[2])
-        redis.call('PUBLISH', KEYS[2], ARGV[3])
+        {EventLogScript.Append("KEYS[1]", "KEYS[3]", "KEYS[2]", "ARGV[3]")}
+        return 1
+        """;
+
+    // An output chunk, only while the record is running: logged and published in the record's event sequence.
+    private static readonly string OutputScript = $"""
+        if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+        {EventLogScript.Append("KEYS[1]", "KEYS[3]", "KEYS[2]", "ARGV[1]")}
         return 1
         """;
 
@@ -21,7 +28,7 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
         if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
         if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[5] then return 0 end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completedAt', ARGV[3])
-        redis.call('PUBLISH', KEYS[2], ARGV[4])
+        {EventLogScript.Append("KEYS[1]", "KEYS[4]", "KEYS[2]", "ARGV[4]")}
         {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[3]", "ARGV[6]")}
         return 1
         """;
@@ -44,10 +51,16 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
     {
         var started = new ExecutionEvent(ExecutionEventType.Started, id, ExecutionStatus.Running);
         var result = await Db.ScriptEvaluateAsync(StartScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id)],
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.EventsLog(id)],
             [Now(), worker, JsonSerializer.Serialize(started, CodifyJson.Options)]);
         return (int)result == 1;
     }
+
+    /// <summary>Logs and publishes one output chunk; issued in call order on the shared connection, so chunks keep their order.</summary>
+    public Task AppendOutputAsync(string id, ExecutionEventType type, string data) =>
+        Db.ScriptEvaluateAsync(OutputScript,
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.EventsLog(id)],
+            [JsonSerializer.Serialize(new ExecutionEvent(type, id) { Data = data }, CodifyJson.Options)]);
 
     public Task<bool> TryFinishAsync(string id, string worker, ExecutionResult result) =>
         FinishAsync(id, worker, result);
@@ -60,7 +73,7 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
     {
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, result.Status);
         var outcome = await Db.ScriptEvaluateAsync(FinishScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream],
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream, RedisKeys.EventsLog(id)],
             [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), Now(),
                 JsonSerializer.Serialize(completed, CodifyJson.Options), worker, id]);
         return (int)outcome == 1;

@@ -88,13 +88,14 @@ public sealed partial class JobHandler(
             return;
         }
 
+        var output = new OutputPublisher(executions, id);
         ExecutionResult result;
         try
         {
             // A cancel that raced the start (or whose message was lost) ends it before the program starts.
             result = run.Token.IsCancellationRequested || await cancels.IsRequestedAsync(id)
                 ? CancelRequests.BeforeStart
-                : await runner.RunAsync(id, spec, run.Token);
+                : await runner.RunAsync(id, spec, output.OnChunk, run.Token);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -103,6 +104,7 @@ public sealed partial class JobHandler(
         }
 
         Activity.Current?.SetTag("codify.execution.status", result.Status.ToWire());
+        await output.DrainAsync();
         await executions.TryFinishAsync(id, worker, result);
     }
 

@@ -1,0 +1,33 @@
+namespace Codify.Contracts;
+
+/// <summary>
+/// Lua shared by every script that emits an execution event: the next sequence number comes from the record
+/// (<see cref="ExecutionFields.EventSequence"/>), the event is appended to the capped <see cref="RedisKeys.EventsLog"/>
+/// (expiring with the record) and published on <see cref="RedisKeys.Events"/>, all atomically, so sequences have no gap.
+/// </summary>
+public static class EventLogScript
+{
+    /// <summary>Roughly how many events one execution's log keeps (XADD MAXLEN ~): the output budget bounds it anyway.</summary>
+    public const int MaxEntries = 10_000;
+
+    /// <summary>Field of a log entry holding the sequence number.</summary>
+    public const string SequenceField = "seq";
+
+    /// <summary>Field of a log entry holding the event JSON (with its sequence).</summary>
+    public const string EventField = "event";
+
+    /// <summary>
+    /// The snippet to embed. Each argument is a Lua expression: the record's key, the log's key, the channel's key and
+    /// the event JSON (an object serialized without its sequence, which the snippet inserts as its first property).
+    /// </summary>
+    public static string Append(string recordKey, string logKey, string channelKey, string eventJson) => $"""
+        do
+          local seq = redis.call('HINCRBY', {recordKey}, '{ExecutionFields.EventSequence}', 1)
+          local ev = '{"{"}"sequence":' .. seq .. ',' .. string.sub({eventJson}, 2)
+          redis.call('XADD', {logKey}, 'MAXLEN', '~', {MaxEntries}, '*', '{SequenceField}', seq, '{EventField}', ev)
+          local ttl = redis.call('PTTL', {recordKey})
+          if ttl > 0 then redis.call('PEXPIRE', {logKey}, ttl) end
+          redis.call('PUBLISH', {channelKey}, ev)
+        end
+        """;
+}

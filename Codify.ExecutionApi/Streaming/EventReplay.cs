@@ -1,0 +1,97 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Codify.Contracts;
+using Codify.ExecutionApi.Executions;
+using StackExchange.Redis;
+
+namespace Codify.ExecutionApi.Streaming;
+
+/// <summary>
+/// One execution's events in sequence order: first every logged event (the replay), then live ones, each sequence
+/// once and without gaps, ending after <c>completed</c>. The channel is subscribed before the log is read, so an event
+/// logged after the read still arrives live; one both read and received is sent once.
+/// </summary>
+public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore store)
+{
+    public async IAsyncEnumerable<SseItem<string>> StreamAsync(string id, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var live = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = RedisChannel.Literal(RedisKeys.Events(id));
+        var subscriber = redis.GetSubscriber();
+        Action<RedisChannel, RedisValue> onEvent = (_, message) => live.Writer.TryWrite(message.ToString());
+        await subscriber.SubscribeAsync(channel, onEvent);
+        try
+        {
+            foreach (var logged in await ReadLogAsync(id, after))
+            {
+                after = logged.Sequence;
+                yield return await ToItemAsync(logged);
+                if (logged.Type == ExecutionEventType.Completed)
+                {
+                    yield break;
+                }
+            }
+
+            await foreach (var message in live.Reader.ReadAllAsync(cancellationToken))
+            {
+                var received = Parse(message);
+                if (received is null || received.Sequence <= after)
+                {
+                    continue;
+                }
+
+                // A live message lost on the way (a reconnect of the subscription): the log still has it.
+                var events = received.Sequence == after + 1 ? [received] : await ReadLogAsync(id, after);
+                foreach (var e in events.Where(e => e.Sequence <= received.Sequence))
+                {
+                    after = e.Sequence;
+                    yield return await ToItemAsync(e);
+                    if (e.Type == ExecutionEventType.Completed)
+                    {
+                        yield break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel, onEvent);
+        }
+    }
+
+    private async Task<List<ExecutionEvent>> ReadLogAsync(string id, long after)
+    {
+        var entries = await redis.GetDatabase().StreamRangeAsync(RedisKeys.EventsLog(id));
+        return [.. entries
+            .Select(entry => Parse(entry[EventLogScript.EventField].ToString()))
+            .OfType<ExecutionEvent>()
+            .Where(e => e.Sequence > after)
+            .OrderBy(e => e.Sequence)];
+    }
+
+    /// <summary>A <c>completed</c> event carries the final record, same shape as <c>GET /api/execute/{id}</c>.</summary>
+    private async Task<SseItem<string>> ToItemAsync(ExecutionEvent e)
+    {
+        if (e.Type == ExecutionEventType.Completed)
+        {
+            e = e with { Record = await store.GetAsync(e.ExecutionId) };
+        }
+
+        var type = JsonSerializer.Serialize(e.Type, CodifyJson.Options).Trim('"');
+        return new SseItem<string>(JsonSerializer.Serialize(e, CodifyJson.Options), type) { EventId = e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    }
+
+    private static ExecutionEvent? Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ExecutionEvent>(json, CodifyJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
