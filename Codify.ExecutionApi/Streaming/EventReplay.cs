@@ -24,7 +24,17 @@ public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore sto
         await subscriber.SubscribeAsync(channel, onEvent);
         try
         {
-            foreach (var logged in await ReadLogAsync(id, after))
+            var replay = await ReadLogAsync(id, after);
+            var ended = false;
+            if (!replay.Exists(e => e.Type == ExecutionEventType.Completed) && (await store.GetAsync(id))?.Status.IsTerminal() != false)
+            {
+                // Ended (or gone): its end is logged together with the terminal status, so this read has everything left
+                // (nothing, when Last-Event-ID is already past the end). No live event will come: the stream ends here.
+                replay = await ReadLogAsync(id, after);
+                ended = true;
+            }
+
+            foreach (var logged in replay)
             {
                 after = logged.Sequence;
                 yield return await ToItemAsync(logged);
@@ -32,6 +42,11 @@ public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore sto
                 {
                     yield break;
                 }
+            }
+
+            if (ended)
+            {
+                yield break;
             }
 
             await foreach (var message in live.Reader.ReadAllAsync(cancellationToken))

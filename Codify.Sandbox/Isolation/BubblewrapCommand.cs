@@ -79,7 +79,7 @@ public static class BubblewrapCommand
     private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language, ExecutionLimits limits, string entry) =>
         language.Name switch
         {
-            // -E -s: no PYTHON* variables, no user site folder. Not -I: it also drops the script's folder from sys.path,
+            // -E -s: no PYTHON* variables, no user site folder; -u: unbuffered, so output streams live as events. Not -I: it also drops the script's folder from sys.path,
             // which multi-file programs need for their own imports.
             "python" => [options.PythonPath, "-E", "-s", "-u", entry],
             // A heap cap under the cgroup limit: JS heap growth ends in node's own "heap out of memory" report, not a bare OOM kill.

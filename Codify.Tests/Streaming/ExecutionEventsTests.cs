@@ -79,6 +79,17 @@ public sealed class ExecutionEventsTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Last_event_id_past_the_end_of_an_ended_execution_ends_the_stream_at_once()
+    {
+        var record = await stack.ExecuteAndWaitAsync(new { code = "print('a')", language = "python" });
+        var all = await ReadAllAsync(stack.Client, record.Id);
+
+        var resumed = await ReadAllAsync(stack.Client, record.Id, lastEventId: all[^1].Id);
+
+        Assert.Empty(resumed);
+    }
+
+    [Fact]
     public async Task A_cancelled_queued_execution_logs_its_completed_event()
     {
         var id = await StartAsync(stack.Client, "print(1)");

@@ -39,7 +39,7 @@ public sealed class HostChecksTests(SandboxRunnerFixture sandbox) : IClassFixtur
         // The sandboxed python and its sleep child in the run's cgroup, as a pool uid; the wrapper/bwrap by argv.
         Assert.True(processes.Any(p => p.Contains("-sleep 300", StringComparison.Ordinal) && p.Contains("in the run's cgroup", StringComparison.Ordinal)
             && p.Contains("the sandbox uid", StringComparison.Ordinal)), string.Join('\n', processes));
-        Assert.Contains(processes, p => p.Contains("/usr/bin/python3 -E -s main.py", StringComparison.Ordinal));
+        Assert.Contains(processes, p => p.Contains("/usr/bin/python3 -E -s -u main.py", StringComparison.Ordinal));
         // memory, pids, cpuacct and cpu: one folder per hierarchy on this v1 host.
         Assert.Equal(4, cgroups.Count);
         Assert.Contains(files, f => f.Contains(sandbox.Options.RunRoot, StringComparison.Ordinal));
