@@ -1,44 +1,93 @@
+using System.Text;
 using Codify.Contracts;
 using Codify.Sandbox.Isolation;
+using StackExchange.Redis;
 
 namespace Codify.Sandbox.Jobs;
 
 /// <summary>
-/// Publishes a run's output chunks as <c>stdout</c>/<c>stderr</c> events while it runs. Each chunk's Redis call is
-/// issued at once, in arrival order (the capture calls in order); <see cref="DrainAsync"/> waits for all of them so the
-/// <c>completed</c> event always comes after the last chunk. The output budget bounds how many calls a run makes.
+/// Publishes a run's output chunks as <c>stdout</c>/<c>stderr</c> events while it runs, never blocking the pumps.
+/// One send at a time: chunks that arrive while a send is in flight are merged (consecutive ones of the same stream,
+/// up to <see cref="MaxEventChars"/>), so a flood makes few Redis calls and the order across streams is kept.
+/// <see cref="DrainAsync"/> waits for the last send, so <c>completed</c> always comes after the last chunk.
 /// </summary>
 public sealed class OutputPublisher(ExecutionRepository executions, string executionId)
 {
+    private const int MaxEventChars = 64 * 1024;
+
     private readonly Lock _gate = new();
-    private readonly List<Task> _pending = [];
+    private readonly List<(ExecutionEventType Type, StringBuilder Text)> _queued = [];
+    private Task _sending = Task.CompletedTask;
+    private bool _busy;
 
     public void OnChunk(OutputSource source, string text)
     {
         var type = source == OutputSource.Stdout ? ExecutionEventType.Stdout : ExecutionEventType.Stderr;
-        var sent = executions.AppendOutputAsync(executionId, type, text);
         lock (_gate)
         {
-            _pending.Add(sent);
+            if (_queued.Count > 0 && _queued[^1].Type == type && _queued[^1].Text.Length + text.Length <= MaxEventChars)
+            {
+                _queued[^1].Text.Append(text);
+            }
+            else
+            {
+                _queued.Add((type, new StringBuilder(text)));
+            }
+
+            if (!_busy)
+            {
+                _busy = true;
+                _sending = Task.Run(SendQueuedAsync);
+            }
         }
     }
 
-    /// <summary>Waits for every chunk issued so far; a chunk Redis failed to take is lost (the final record keeps the output).</summary>
+    /// <summary>Waits until everything handed over so far is sent; a chunk Redis failed to take is lost (the final record keeps the output).</summary>
     public async Task DrainAsync()
     {
-        Task[] pending;
-        lock (_gate)
+        while (true)
         {
-            pending = [.. _pending];
-        }
+            Task sending;
+            lock (_gate)
+            {
+                if (!_busy)
+                {
+                    return;
+                }
 
-        try
-        {
-            await Task.WhenAll(pending);
+                sending = _sending;
+            }
+
+            await sending;
         }
-        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+    }
+
+    private async Task SendQueuedAsync()
+    {
+        while (true)
         {
-            // The live stream misses a chunk; the record's final output is still complete.
+            (ExecutionEventType Type, StringBuilder Text)[] batch;
+            lock (_gate)
+            {
+                if (_queued.Count == 0)
+                {
+                    _busy = false;
+                    return;
+                }
+
+                batch = [.. _queued];
+                _queued.Clear();
+            }
+
+            try
+            {
+                // Issued in order on one connection: Redis runs them in this order.
+                await Task.WhenAll(batch.Select(e => executions.AppendOutputAsync(executionId, e.Type, e.Text.ToString())));
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // The live stream misses these chunks; the record's final output is still complete.
+            }
         }
     }
 }
