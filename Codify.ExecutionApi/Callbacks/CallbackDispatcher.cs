@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -18,8 +19,8 @@ public sealed partial class CallbackDispatcher(
     ILogger<CallbackDispatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentDeliveries, options.Value.MaxConcurrentDeliveries);
-    private readonly SemaphoreSlim _available = new(0, 1);
-    private readonly List<Task> _running = [];
+    private readonly WakeSignal _available = new();
+    private readonly RunningTasks _running = new();
     private DateTimeOffset _nextStaleCheck = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,7 +37,7 @@ public sealed partial class CallbackDispatcher(
         try
         {
             await feed.EnsureGroupAsync();
-            await subscriber.SubscribeAsync(channel, (_, _) => Poke());
+            await subscriber.SubscribeAsync(channel, (_, _) => _available.Poke());
             await DispatchAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -46,13 +47,7 @@ public sealed partial class CallbackDispatcher(
         finally
         {
             await subscriber.UnsubscribeAsync(channel);
-            Task[] running;
-            lock (_running)
-            {
-                running = [.. _running];
-            }
-
-            await Task.WhenAll(running);
+            await _running.WhenAllAsync();
         }
     }
 
@@ -74,11 +69,11 @@ public sealed partial class CallbackDispatcher(
             if (entry is not { } next)
             {
                 _slots.Release();
-                await _available.WaitAsync(options.Value.PollIntervalMs, stoppingToken);
+                await _available.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), stoppingToken);
                 continue;
             }
 
-            Track(Task.Run(async () =>
+            _running.Track(Task.Run(async () =>
             {
                 try
                 {
@@ -107,26 +102,7 @@ public sealed partial class CallbackDispatcher(
         return await feed.ReadNewAsync();
     }
 
-    private void Poke()
-    {
-        try
-        {
-            _available.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already poked.
-        }
-    }
 
-    private void Track(Task task)
-    {
-        lock (_running)
-        {
-            _running.RemoveAll(t => t.IsCompleted);
-            _running.Add(task);
-        }
-    }
 
     public override void Dispose()
     {

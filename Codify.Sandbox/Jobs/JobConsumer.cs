@@ -1,3 +1,4 @@
+using Codify.Hosting;
 using Codify.Sandbox.Isolation;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -18,15 +19,15 @@ public sealed partial class JobConsumer(
     ILogger<JobConsumer> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentExecutions, options.Value.MaxConcurrentExecutions);
-    private readonly SemaphoreSlim _jobsAvailable = new(0, 1);
-    private readonly List<Task> _running = [];
+    private readonly WakeSignal _jobsAvailable = new();
+    private readonly RunningTasks _running = new();
     private DateTimeOffset _nextStaleCheck = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await queue.EnsureGroupAsync();
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Literal(Contracts.RedisKeys.JobsAvailableChannel), (_, _) => Poke());
+        await subscriber.SubscribeAsync(RedisChannel.Literal(Contracts.RedisKeys.JobsAvailableChannel), (_, _) => _jobsAvailable.Poke());
         try
         {
             await ConsumeAsync(stoppingToken);
@@ -38,13 +39,7 @@ public sealed partial class JobConsumer(
         finally
         {
             await subscriber.UnsubscribeAsync(RedisChannel.Literal(Contracts.RedisKeys.JobsAvailableChannel));
-            Task[] running;
-            lock (_running)
-            {
-                running = [.. _running];
-            }
-
-            await Task.WhenAll(running);
+            await _running.WhenAllAsync();
         }
     }
 
@@ -71,7 +66,7 @@ public sealed partial class JobConsumer(
                 continue;
             }
 
-            Track(Task.Run(async () =>
+            _running.Track(Task.Run(async () =>
             {
                 try
                 {
@@ -101,31 +96,9 @@ public sealed partial class JobConsumer(
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken) =>
-        await _jobsAvailable.WaitAsync(options.Value.PollIntervalMs, stoppingToken);
+        await _jobsAvailable.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), stoppingToken);
 
-    private void Poke()
-    {
-        if (_jobsAvailable.CurrentCount == 0)
-        {
-            try
-            {
-                _jobsAvailable.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already poked.
-            }
-        }
-    }
 
-    private void Track(Task task)
-    {
-        lock (_running)
-        {
-            _running.RemoveAll(t => t.IsCompleted);
-            _running.Add(task);
-        }
-    }
 
     public override void Dispose()
     {

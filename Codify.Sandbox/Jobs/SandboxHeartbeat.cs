@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Hosting;
 using Codify.Sandbox.Isolation;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -18,7 +19,7 @@ public sealed partial class SandboxHeartbeat(
     TimeProvider time,
     ILogger<SandboxHeartbeat> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _readinessChanged = new(0, 1);
+    private readonly WakeSignal _readinessChanged = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,20 +70,7 @@ public sealed partial class SandboxHeartbeat(
         }
     }
 
-    private void OnReadinessChanged()
-    {
-        if (_readinessChanged.CurrentCount == 0)
-        {
-            try
-            {
-                _readinessChanged.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
+    private void OnReadinessChanged() => _readinessChanged.Poke();
 
     public override void Dispose()
     {
