@@ -3,6 +3,7 @@ using Codify.Sandbox.Isolation.Cgroups;
 using Codify.Sandbox.Isolation.Seccomp;
 using Codify.Sandbox.Jobs;
 using Codify.Sandbox.Runtimes;
+using Codify.Sandbox.Telemetry;
 
 namespace Codify.Sandbox;
 
@@ -38,6 +39,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<JobFeed>();
         builder.Services.AddSingleton<JobHandler>();
         builder.Services.AddSingleton<InFlightJobs>();
+        builder.Services.AddSandboxTelemetry();
         builder.Services.AddJobCancellation();
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();

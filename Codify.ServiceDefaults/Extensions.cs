@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Codify.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Common Aspire services: service discovery, resilience, health checks and OpenTelemetry.
+/// Common Aspire services: Serilog logging, service discovery, resilience, health checks and OpenTelemetry.
 /// Every Codify service calls <see cref="AddServiceDefaults{TBuilder}"/>.
 /// </summary>
 public static class Extensions
@@ -20,11 +21,12 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>Activity sources of Codify's own spans (queue wait, sandbox setup, run).</summary>
-    public const string CodifyActivitySource = "Codify";
+    /// <summary>The Codify meter's name (kept for existing callers: see <see cref="CodifyTelemetry"/> for every name).</summary>
+    public const string CodifyActivitySource = CodifyTelemetry.MeterName;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddSerilogLogging();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
@@ -49,10 +51,10 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(CodifyActivitySource))
+                .AddMeter(CodifyTelemetry.MeterName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(CodifyActivitySource)
+                .AddSource(CodifyTelemetry.ApiActivitySource, CodifyTelemetry.SandboxActivitySource)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes every few seconds would drown the real traces.
                     options.Filter = context =>

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Codify.Contracts;
+using Codify.ExecutionApi.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -18,6 +18,7 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
         var id = Guid.CreateVersion7().ToString("N");
         var createdAt = time.GetUtcNow();
         var key = RedisKeys.Execution(id);
+        using var enqueue = ApiTelemetry.StartEnqueue(id, spec);
         var transaction = Db.CreateTransaction();
         _ = transaction.HashSetAsync(key,
         [
@@ -38,7 +39,7 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
         [
             new(JobFields.ExecutionId, id),
             // The trace travels with the job: one trace covers request, queue wait and run.
-            new(JobFields.TraceParent, Activity.Current?.Id ?? ""),
+            new(JobFields.TraceParent, ApiTelemetry.TraceParent(enqueue)),
         ]);
         _ = transaction.PublishAsync(RedisChannel.Literal(RedisKeys.JobsAvailableChannel), id);
         if (!await transaction.ExecuteAsync())

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Codify.Contracts;
 using StackExchange.Redis;
@@ -35,24 +36,27 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<(ExecutionStatus? Status, ExecutionSpec? Spec)> LoadAsync(string id)
+    public async Task<(ExecutionStatus? Status, ExecutionSpec? Spec, DateTimeOffset? CreatedAt)> LoadAsync(string id)
     {
-        var fields = await Db.HashGetAsync(RedisKeys.Execution(id), [ExecutionFields.Status, ExecutionFields.Spec]);
+        var fields = await Db.HashGetAsync(RedisKeys.Execution(id), [ExecutionFields.Status, ExecutionFields.Spec, ExecutionFields.CreatedAt]);
         if (fields[0].IsNullOrEmpty)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var spec = fields[1].IsNullOrEmpty ? null : JsonSerializer.Deserialize<ExecutionSpec>(fields[1].ToString(), CodifyJson.Options);
-        return (ExecutionStatusExtensions.ParseWire(fields[0].ToString()), spec);
+        var createdAt = DateTimeOffset.TryParse(fields[2].ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var created)
+            ? created : (DateTimeOffset?)null;
+        return (ExecutionStatusExtensions.ParseWire(fields[0].ToString()), spec, createdAt);
     }
 
-    public async Task<bool> TryStartAsync(string id, string worker)
+    /// <summary>queued → running; <c>startedAt</c> (default: now) is recorded as given, so a caller measuring the queue wait matches the record.</summary>
+    public async Task<bool> TryStartAsync(string id, string worker, DateTimeOffset? startedAt = null)
     {
         var started = new ExecutionEvent(ExecutionEventType.Started, id, ExecutionStatus.Running);
         var result = await Db.ScriptEvaluateAsync(StartScript,
             [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.EventsLog(id)],
-            [Now(), worker, JsonSerializer.Serialize(started, CodifyJson.Options)]);
+            [(startedAt ?? time.GetUtcNow()).ToString("O"), worker, JsonSerializer.Serialize(started, CodifyJson.Options)]);
         return (int)result == 1;
     }
 
@@ -67,7 +71,9 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
 
     /// <summary>A record left running by a worker that died: it may have had side effects, so it is not rerun.</summary>
     public Task<bool> TryFailLostAsync(string id) =>
-        FinishAsync(id, worker: "", ExecutionResult.InternalError("sandbox worker lost while running this execution"));
+        FinishAsync(id, worker: "", ExecutionResult.InternalError(LostMessage));
+
+    public const string LostMessage = "sandbox worker lost while running this execution";
 
     private async Task<bool> FinishAsync(string id, string worker, ExecutionResult result)
     {

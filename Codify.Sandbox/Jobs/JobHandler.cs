@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using Codify.Contracts;
+using Codify.Hosting;
 using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,10 +16,10 @@ public sealed partial class JobHandler(
     RunningJobs running,
     CancelRequests cancels,
     IOptions<SandboxOptions> options,
+    SandboxTelemetry telemetry,
+    TimeProvider time,
     ILogger<JobHandler> logger)
 {
-    private static readonly ActivitySource Source = new(Extensions.CodifyActivitySource);
-
     public async Task HandleAsync(StreamEntry entry)
     {
         var id = entry.Values is null ? "" : entry[JobFields.ExecutionId].ToString();
@@ -29,19 +30,20 @@ public sealed partial class JobHandler(
             return;
         }
 
-        ActivityContext.TryParse(entry[JobFields.TraceParent], null, out var parent);
-        using var activity = Source.StartActivity("sandbox execute", ActivityKind.Consumer, parent);
-        activity?.SetTag("codify.execution.id", id);
+        // Every log line about this execution, whichever class writes it, carries its id.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { [CodifyTelemetry.ExecutionIdProperty] = id });
+        using var trace = telemetry.Begin(id, entry[JobFields.TraceParent]);
         inFlight.Add(entry.Id);
         try
         {
-            await HandleRecordAsync(id);
+            await HandleRecordAsync(id, trace);
             await queue.CompleteAsync(entry.Id);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Left pending: once idle, a replica reclaims it and ends the record properly.
             LogRedisFailure(logger, id, e);
+            trace.LeftPending(e);
         }
         finally
         {
@@ -49,26 +51,31 @@ public sealed partial class JobHandler(
         }
     }
 
-    private async Task HandleRecordAsync(string id)
+    private async Task HandleRecordAsync(string id, ExecutionTrace trace)
     {
-        var (status, spec) = await executions.LoadAsync(id);
+        var (status, spec, createdAt) = await executions.LoadAsync(id);
+        trace.Loaded(spec);
         switch (status)
         {
             case ExecutionStatus.Queued when spec is not null:
-                await RunAsync(id, spec);
+                await RunAsync(id, spec, createdAt, trace);
                 break;
             case ExecutionStatus.Queued:
-                await FailUnreadableAsync(id);
+                await FailUnreadableAsync(id, trace);
                 break;
             case ExecutionStatus.Running:
                 // Reached only through a reclaim: the worker that started it is gone (a cancel asked meanwhile still counts).
                 if (await cancels.IsRequestedAsync(id))
                 {
-                    await executions.TryFinishAsync(id, worker: "", CancelRequests.WorkerLost);
+                    if (await executions.TryFinishAsync(id, worker: "", CancelRequests.WorkerLost))
+                    {
+                        trace.Ended(CancelRequests.WorkerLost, ran: false);
+                    }
                 }
                 else if (await executions.TryFailLostAsync(id))
                 {
                     LogLost(logger, id);
+                    trace.Ended(ExecutionResult.InternalError(ExecutionRepository.LostMessage), ran: false);
                 }
 
                 break;
@@ -78,43 +85,67 @@ public sealed partial class JobHandler(
         }
     }
 
-    private async Task RunAsync(string id, ExecutionSpec spec)
+    private async Task RunAsync(string id, ExecutionSpec spec, DateTimeOffset? createdAt, ExecutionTrace trace)
     {
         var worker = options.Value.ConsumerName;
         // Registered before the start: a cancel sent once the record is running always finds this run.
         using var run = running.TryRegister(id);
-        if (run is null || !await executions.TryStartAsync(id, worker))
+        var startedAt = time.GetUtcNow();
+        using (ExecutionTrace.StartPhase("execution.start"))
         {
-            return;
+            if (run is null || !await executions.TryStartAsync(id, worker, startedAt))
+            {
+                return;
+            }
         }
 
+        trace.Started(id, createdAt, startedAt);
         var output = new OutputPublisher(executions, id);
         ExecutionResult result;
-        try
+        var ran = false;
+        using (ExecutionTrace.StartPhase("sandbox.run"))
         {
-            // A cancel that raced the start (or whose message was lost) ends it before the program starts.
-            result = run.Token.IsCancellationRequested || await cancels.IsRequestedAsync(id)
-                ? CancelRequests.BeforeStart
-                : await runner.RunAsync(id, spec, output.OnChunk, run.Token);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            LogRunFailed(logger, id, e);
-            result = ExecutionResult.InternalError($"sandbox failed to run the program: {e.Message}");
+            try
+            {
+                // A cancel that raced the start (or whose message was lost) ends it before the program starts.
+                ran = !run.Token.IsCancellationRequested && !await cancels.IsRequestedAsync(id);
+                result = ran ? await runner.RunAsync(id, spec, output.OnChunk, run.Token) : CancelRequests.BeforeStart;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                LogRunFailed(logger, id, e);
+                result = ExecutionResult.InternalError($"sandbox failed to run the program: {e.Message}");
+                ran = false;
+            }
         }
 
-        Activity.Current?.SetTag("codify.execution.status", result.Status.ToWire());
-        await output.DrainAsync();
-        await executions.TryFinishAsync(id, worker, result);
+        bool stored;
+        using (ExecutionTrace.StartPhase("result.store"))
+        {
+            await output.DrainAsync();
+            stored = await executions.TryFinishAsync(id, worker, result);
+        }
+
+        if (stored)
+        {
+            trace.Ended(result, ran);
+            var status = result.Status.ToWire();
+            LogEnded(logger, id, status, result.ExitCode, result.WallTimeMs);
+        }
     }
 
-    private async Task FailUnreadableAsync(string id)
+    private async Task FailUnreadableAsync(string id, ExecutionTrace trace)
     {
-        if (await executions.TryStartAsync(id, options.Value.ConsumerName))
+        var unreadable = ExecutionResult.InternalError("execution record has no readable program");
+        if (await executions.TryStartAsync(id, options.Value.ConsumerName)
+            && await executions.TryFinishAsync(id, options.Value.ConsumerName, unreadable))
         {
-            await executions.TryFinishAsync(id, options.Value.ConsumerName, ExecutionResult.InternalError("execution record has no readable program"));
+            trace.Ended(unreadable, ran: false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} ended {Status} (exit code {ExitCode}, {WallTimeMs} ms)")]
+    private static partial void LogEnded(ILogger logger, string executionId, string status, int? exitCode, long wallTimeMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} was running on a lost worker; marked internal_error")]
     private static partial void LogLost(ILogger logger, string executionId);

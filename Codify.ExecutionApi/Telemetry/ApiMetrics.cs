@@ -1,0 +1,86 @@
+using System.Diagnostics.Metrics;
+using Codify.ExecutionApi.Admission;
+using Codify.Hosting;
+using StackExchange.Redis;
+
+namespace Codify.ExecutionApi.Telemetry;
+
+/// <summary>
+/// The API's instruments on the Codify meter: <c>codify.queue.depth</c> (jobs no sandbox has taken yet) and
+/// <c>codify.api.websocket.connections</c>. Rejections by admission are counted by <see cref="AdmissionMetrics"/>.
+/// A hosted service only so that its instruments exist from start-up, before anything asks for it.
+/// </summary>
+public sealed class ApiMetrics : IHostedService
+{
+    private readonly QueueGauge _queue;
+    private readonly UpDownCounter<long> _webSockets;
+    private long _queueDepth = Unknown;
+    private int _refreshing;
+
+    private const long Unknown = -1;
+
+    public ApiMetrics(IMeterFactory meters, QueueGauge queue)
+    {
+        _queue = queue;
+        var meter = meters.Create(CodifyTelemetry.MeterName);
+        meter.CreateObservableGauge("codify.queue.depth", ObserveQueueDepth, unit: "{job}",
+            description: "Jobs in the stream that no sandbox has taken yet");
+        _webSockets = meter.CreateUpDownCounter<long>("codify.api.websocket.connections", unit: "{connection}",
+            description: "Open WebSocket connections on this API replica");
+    }
+
+    /// <summary>Counts one WebSocket connection until the returned handle is disposed (call it once the socket is accepted).</summary>
+    public IDisposable TrackWebSocket()
+    {
+        _webSockets.Add(1);
+        return new Untrack(_webSockets);
+    }
+
+    /// <summary>
+    /// The depth read at the previous collection, with a new read started now: the exporter's thread never waits
+    /// for Redis. Nothing is reported while Redis does not answer.
+    /// </summary>
+    private IEnumerable<Measurement<long>> ObserveQueueDepth()
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 0)
+        {
+            _ = RefreshQueueDepthAsync();
+        }
+
+        var depth = Interlocked.Read(ref _queueDepth);
+        return depth == Unknown ? [] : [new Measurement<long>(depth)];
+    }
+
+    private async Task RefreshQueueDepthAsync()
+    {
+        try
+        {
+            Interlocked.Exchange(ref _queueDepth, await _queue.WaitingAsync());
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Interlocked.Exchange(ref _queueDepth, Unknown);
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private sealed class Untrack(UpDownCounter<long> counter) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                counter.Add(-1);
+            }
+        }
+    }
+}

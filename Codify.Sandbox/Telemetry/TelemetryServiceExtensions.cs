@@ -1,0 +1,13 @@
+namespace Codify.Sandbox.Telemetry;
+
+public static class TelemetryServiceExtensions
+{
+    /// <summary>The Sandbox's instruments and span factory (the source and meter names are registered by the service defaults).</summary>
+    public static IServiceCollection AddSandboxTelemetry(this IServiceCollection services)
+    {
+        services.AddSingleton<SandboxMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<SandboxMetrics>());
+        services.AddSingleton<SandboxTelemetry>();
+        return services;
+    }
+}
