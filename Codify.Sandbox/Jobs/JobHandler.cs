@@ -130,7 +130,7 @@ public sealed partial class JobHandler(
         {
             trace.Ended(result, ran);
             var status = result.Status.ToWire();
-            LogEnded(logger, id, status, result.ExitCode, result.WallTimeMs);
+            LogEnded(logger, status, result.ExitCode, result.WallTimeMs);
         }
     }
 
@@ -144,8 +144,9 @@ public sealed partial class JobHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} ended {Status} (exit code {ExitCode}, {WallTimeMs} ms)")]
-    private static partial void LogEnded(ILogger logger, string executionId, string status, int? exitCode, long wallTimeMs);
+    /// <summary>The execution id comes from the handler's log scope, like on every other line of the run.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution ended {Status} (exit code {ExitCode}, {WallTimeMs} ms)")]
+    private static partial void LogEnded(ILogger logger, string status, int? exitCode, long wallTimeMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} was running on a lost worker; marked internal_error")]
     private static partial void LogLost(ILogger logger, string executionId);
