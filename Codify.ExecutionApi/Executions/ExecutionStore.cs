@@ -16,9 +16,9 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
     public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec, string? callbackUrl = null)
     {
         var id = Guid.CreateVersion7().ToString("N");
+        using var enqueue = ApiTelemetry.StartEnqueue(id, spec);
         var createdAt = time.GetUtcNow();
         var key = RedisKeys.Execution(id);
-        using var enqueue = ApiTelemetry.StartEnqueue(id, spec);
         var transaction = Db.CreateTransaction();
         _ = transaction.HashSetAsync(key,
         [

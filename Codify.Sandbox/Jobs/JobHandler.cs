@@ -145,7 +145,7 @@ public sealed partial class JobHandler(
     }
 
     /// <summary>The execution id comes from the handler's log scope, like on every other line of the run.</summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "Execution ended {Status} (exit code {ExitCode}, {WallTimeMs} ms)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution ended {Status:l} (exit code {ExitCode}, {WallTimeMs} ms)")]
     private static partial void LogEnded(ILogger logger, string status, int? exitCode, long wallTimeMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} was running on a lost worker; marked internal_error")]

@@ -29,6 +29,8 @@ internal sealed class RequestLoggingStartupFilter : IStartupFilter
         app.UseSerilogRequestLogging(options =>
         {
             options.Logger = logger;
+            // ":l" renders the strings bare in the OpenTelemetry log body too (the console template already does).
+            options.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0000} ms";
             options.GetLevel = Level;
             options.EnrichDiagnosticContext = Enrich;
         });

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -46,14 +47,25 @@ public static class SerilogLogging
         }
 
         logger.Enrich.FromLogContext();
-        if (string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase))
+        var json = string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
+        // A sub-logger works on a copy: the event id leaves the console lines only (OpenTelemetry keeps it as the record's EventId).
+        logger.WriteTo.Logger(console =>
         {
-            logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-        }
-        else
-        {
-            logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
-        }
+            console.Enrich.With<WithoutEventId>();
+            if (json)
+            {
+                console.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                console.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
+            }
+        });
+    }
+
+    private sealed class WithoutEventId : ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory) => logEvent.RemovePropertyIfPresent("EventId");
     }
 
     /// <summary>A Microsoft.Extensions.Logging level name as Serilog's level; <c>None</c> keeps only fatal events.</summary>

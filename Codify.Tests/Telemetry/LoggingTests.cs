@@ -28,6 +28,7 @@ public sealed class LoggingTests(TelemetryFixture stack)
         // Its message does not name the execution: the id comes from the job handler's log scope.
         Assert.Equal("completed", Attribute(ended, "Status"));
         Assert.DoesNotContain("ExecutionId", ended.Body, StringComparison.Ordinal);
+        Assert.Equal("LogEnded", ended.EventId.Name);
     }
 
     [Fact]
