@@ -31,6 +31,26 @@ public static class ApiTelemetry
     }
 
     /// <summary>
+    /// For an <c>execute</c> message on a WebSocket: starts a new trace for that one execution (a server span linked to
+    /// the connection's request span), so a long-lived connection does not gather every execution into one trace.
+    /// Call it around the message's handling; <see cref="StartEnqueue"/> then nests under it.
+    /// </summary>
+    public static Activity? StartWebSocketExecute()
+    {
+        var connection = Activity.Current;
+        ActivityLink[]? links = connection is null ? null : [new ActivityLink(connection.Context)];
+        // With no parent given, StartActivity adopts Activity.Current: clear it to start a root span.
+        Activity.Current = null;
+        var activity = Source.StartActivity("websocket.execute", ActivityKind.Server, parentContext: default, links: links);
+        if (activity is null)
+        {
+            Activity.Current = connection;
+        }
+
+        return activity;
+    }
+
+    /// <summary>
     /// What the job carries: the enqueue span's context, or the caller's when nothing records spans (empty when
     /// there is neither). Written even for an unsampled trace, so the Sandbox honours the same sampling decision.
     /// </summary>
