@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Codify.Contracts;
 using Codify.ExecutionApi.Executions;
+using Codify.Hosting;
 using Polly.Timeout;
 using StackExchange.Redis;
 
@@ -20,6 +21,8 @@ public sealed partial class CallbackDelivery(
     public async Task HandleAsync(StreamEntry entry, CancellationToken stoppingToken)
     {
         var id = entry.Values is null ? "" : entry[CallbackQueueScript.ExecutionIdField].ToString();
+        // The retry lines of the resilience pipeline carry the execution id too.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { [CodifyTelemetry.ExecutionIdProperty] = id });
         try
         {
             var (url, settled) = string.IsNullOrEmpty(id) ? (null, null) : await feed.LoadAsync(id);
