@@ -57,8 +57,9 @@ public sealed class ApiMetrics : IHostedService
         {
             Interlocked.Exchange(ref _queueDepth, await _queue.WaitingAsync());
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
+            // Nobody awaits this read: whatever Redis (or a shutdown) throws ends here, as "unknown".
             Interlocked.Exchange(ref _queueDepth, Unknown);
         }
         finally
