@@ -2,8 +2,8 @@ namespace Codify.Contracts;
 
 /// <summary>
 /// The log-scale buckets execution statistics count durations in: bucket 0 holds 0 ms, bucket <c>i ≥ 1</c> holds
-/// [2^((i-1)/8), 2^(i/8)) ms, eight buckets per doubling. A bucket's <see cref="ValueOf"/> is within ~4.5 % of every
-/// duration it holds, so percentiles read from the buckets are that close; an hour of runs needs at most ~180 buckets.
+/// [2^((i-1)/8), 2^(i/8)) ms, eight buckets per doubling. A bucket's <see cref="ValueOf"/> is within 4.5 % (plus half a ms of
+/// rounding) of every duration it holds, so percentiles read from the buckets are that close; an hour of runs needs at most ~180 buckets.
 /// </summary>
 public static class DurationHistogram
 {

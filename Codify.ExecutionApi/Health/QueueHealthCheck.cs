@@ -17,7 +17,7 @@ public sealed class QueueHealthCheck(QueueGauge queue, IOptions<AdmissionOptions
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"the queue length is unknown: {e.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"the queue length is unknown: {RedisFailure.Describe(e, options.Value.RedisTimeout)}");
         }
 
         var max = admission.Value.MaxQueueLength;

@@ -24,7 +24,7 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer redis, IOptions<Heal
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus,
-                $"Redis did not answer PING within {timeout.TotalMilliseconds} ms: {e.Message}",
+                $"PING failed: {RedisFailure.Describe(e, timeout)}",
                 data: new Dictionary<string, object> { ["timeoutMs"] = timeout.TotalMilliseconds });
         }
     }

@@ -19,7 +19,8 @@ public sealed class SandboxesHealthCheck(SandboxRegistry registry, IOptions<Heal
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"the sandbox registry in Redis is unreadable: {e.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                $"the sandbox registry in Redis is unreadable: {RedisFailure.Describe(e, options.Value.RedisTimeout)}");
         }
 
         var healthy = replicas.Where(r => r.IsHealthy).ToList();

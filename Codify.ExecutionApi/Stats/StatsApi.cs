@@ -26,7 +26,7 @@ public static class StatsApi
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             http.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem($"The statistics live in Redis, which did not answer: {e.Message}",
+            return TypedResults.Problem($"The statistics live in Redis, which failed: {RedisFailure.Describe(e, options.Value.RedisTimeout)}.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Statistics unavailable");
         }
     }
