@@ -15,6 +15,18 @@ public static class RedisKeys
     /// <summary>Sorted set of Sandbox replicas able to isolate, scored by their last heartbeat (unix ms).</summary>
     public const string HealthySandboxes = "codify:sandboxes:healthy";
 
+    /// <summary>Hash of every registered Sandbox replica: field = replica id, value = <see cref="SandboxReplicaInfo"/> JSON.</summary>
+    public const string SandboxReplicas = "codify:sandboxes:replicas";
+
+    /// <summary>Sorted set of every registered Sandbox replica, healthy or not, scored by its last heartbeat (unix ms).</summary>
+    public const string SandboxesSeen = "codify:sandboxes:seen";
+
+    /// <summary>Execution statistics of one minute (unix minutes), written when executions end (see <see cref="ExecutionStatsScript"/>).</summary>
+    public static string StatsMinute(long unixMinute) => $"codify:stats:m:{unixMinute}";
+
+    /// <summary>Execution statistics of one hour (unix hours), written beside <see cref="StatsMinute"/>.</summary>
+    public static string StatsHour(long unixHour) => $"codify:stats:h:{unixHour}";
+
     /// <summary>Sorted set of every execution id, scored by creation time (unix ms): newest-first listing and paging.</summary>
     public const string ExecutionIndex = "codify:executions:index";
 

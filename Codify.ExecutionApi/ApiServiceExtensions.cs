@@ -4,10 +4,12 @@ using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Health;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Stats;
 
 namespace Codify.ExecutionApi;
 
@@ -55,6 +57,8 @@ public static class ApiServiceExtensions
         builder.AddCallbacks();
         builder.AddRuntimes();
         builder.AddApiReference();
+        builder.AddHealth();
+        builder.Services.AddExecutionStats();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using Codify.Sandbox.Isolation;
 using Codify.Sandbox.Isolation.Cgroups;
 using Codify.Sandbox.Isolation.Seccomp;
 using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
 
 namespace Codify.Sandbox;
@@ -39,6 +40,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<JobHandler>();
         builder.Services.AddSingleton<InFlightJobs>();
         builder.Services.AddJobCancellation();
+        builder.Services.AddReplicaRegistration();
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<SandboxHeartbeat>();
