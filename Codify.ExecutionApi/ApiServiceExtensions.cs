@@ -8,6 +8,7 @@ using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sockets;
 
 namespace Codify.ExecutionApi;
 
@@ -54,6 +55,7 @@ public static class ApiServiceExtensions
         builder.AddCallbacks();
         builder.AddRuntimes();
         builder.AddApiReference();
+        builder.AddExecutionSockets();
         return builder;
     }
 

@@ -6,6 +6,7 @@ using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sockets;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseSeedAddress();
@@ -23,4 +24,5 @@ app.MapBatchApi();
 app.MapRuntimesApi();
 app.MapPistonApi();
 app.MapApiReference();
+app.MapExecutionSockets();
 app.Run();

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Codify.Contracts;
+
+namespace Codify.ExecutionApi.Sockets;
+
+/// <summary>
+/// One accepted WebSocket: a single reader loop (messages handled one at a time, in order), the
+/// <see cref="SocketOutbox"/>'s single writer, and the connection's subscriptions. When it ends, executions it started
+/// and that have not ended are cancelled (<see cref="SocketOptions.CancelOnDisconnect"/>).
+/// </summary>
+public sealed partial class SocketSession(WebSocket socket, SocketServices services, string client)
+{
+    private const int ReceiveChunkBytes = 16 * 1024;
+
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        var options = services.Options;
+        using var outbox = new SocketOutbox(socket, options);
+        using var stopping = services.Lifetime.ApplicationStopping.Register(
+            () => outbox.Stop(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, outbox.Aborted);
+        var subscriptions = new SocketSubscriptions(services.Replay, outbox, services.Logger);
+        var commands = new SocketCommands(services, outbox, subscriptions, client);
+        LogOpened(services.Logger, client);
+        try
+        {
+            await ReadAsync(commands, outbox, options.MaxMessageBytes, reading.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away (or was cut off).
+        }
+        finally
+        {
+            outbox.Stop(WebSocketCloseStatus.NormalClosure, "");
+            await subscriptions.DisposeAsync();
+            await outbox.Completion;
+            if (outbox.Overflowed)
+            {
+                LogOverflow(services.Logger, client, options.SendBufferMessages);
+            }
+
+            if (options.CancelOnDisconnect)
+            {
+                await CancelStartedAsync(commands.Started.Keys);
+            }
+
+            LogClosed(services.Logger, client, socket.CloseStatus);
+        }
+    }
+
+    private async Task ReadAsync(SocketCommands commands, SocketOutbox outbox, int maxBytes, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[ReceiveChunkBytes];
+        var message = new ArrayBufferWriter<byte>(ReceiveChunkBytes);
+        var tooLarge = false;
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(chunk.AsMemory(), cancellationToken);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            tooLarge |= message.WrittenCount + received.Count > maxBytes;
+            if (!tooLarge)
+            {
+                message.Write(chunk.AsSpan(0, received.Count));
+            }
+
+            if (!received.EndOfMessage)
+            {
+                continue;
+            }
+
+            if (tooLarge)
+            {
+                outbox.TryEnqueue(SocketReply.Error(SocketErrors.TooLarge,
+                    $"The message is larger than the limit of {maxBytes} bytes (WebSockets:MaxMessageBytes); it was ignored."));
+            }
+            else if (received.MessageType == WebSocketMessageType.Binary)
+            {
+                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, "Send JSON text messages, not binary ones."));
+            }
+            else
+            {
+                await HandleAsync(commands, outbox, message.WrittenMemory, cancellationToken);
+            }
+
+            tooLarge = false;
+            message = message.Capacity > 4 * ReceiveChunkBytes ? new ArrayBufferWriter<byte>(ReceiveChunkBytes) : message;
+            message.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Parses one text message into its envelope; anything unreadable is answered as <c>malformed</c>.</summary>
+    private static async Task HandleAsync(SocketCommands commands, SocketOutbox outbox, ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8);
+        }
+        catch (JsonException)
+        {
+            outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed,
+                "The message is not valid JSON: send one object such as {\"type\":\"subscribe\",\"executionId\":\"...\"}."));
+            return;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, "The message must be a JSON object with a \"type\"."));
+                return;
+            }
+
+            SocketRequest request;
+            try
+            {
+                request = document.RootElement.Deserialize<SocketRequest>(CodifyJson.Options)!;
+            }
+            catch (JsonException e)
+            {
+                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, $"The value at '{e.Path}' has the wrong type."));
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Type))
+            {
+                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, "The message needs a \"type\": subscribe, unsubscribe, execute, stdin, kill or ping.", request));
+                return;
+            }
+
+            await commands.HandleAsync(document.RootElement, request, cancellationToken);
+        }
+    }
+
+    private async Task CancelStartedAsync(IEnumerable<string> executionIds)
+    {
+        foreach (var id in executionIds)
+        {
+            try
+            {
+                if (await services.Canceller.CancelAsync(id) is Cancellation.CancelOutcome.CancelledWhileQueued or Cancellation.CancelOutcome.KillRequested)
+                {
+                    LogCancelledOnDisconnect(services.Logger, id, client);
+                }
+            }
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                LogCancelFailed(services.Logger, id, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket opened by {Client}")]
+    private static partial void LogOpened(ILogger logger, string client);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket of {Client} closed ({CloseStatus})")]
+    private static partial void LogClosed(ILogger logger, string client, WebSocketCloseStatus? closeStatus);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket of {Client} overflowed its send buffer of {Messages} messages; disconnected")]
+    private static partial void LogOverflow(ILogger logger, string client, int messages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} cancelled: the WebSocket of {Client} that started it closed")]
+    private static partial void LogCancelledOnDisconnect(ILogger logger, string executionId, string client);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} could not be cancelled after its WebSocket closed")]
+    private static partial void LogCancelFailed(ILogger logger, string executionId, Exception exception);
+}
