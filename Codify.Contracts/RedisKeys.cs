@@ -44,6 +44,12 @@ public static class RedisKeys
 
     /// <summary>Capped stream logging every event of one execution in order (see <see cref="EventLogScript"/>), for replay to late subscribers.</summary>
     public static string EventsLog(string id) => $"codify:events-log:{id}";
+
+    /// <summary>Stream of standard-input chunks sent to one interactive execution (see <see cref="StdinScript"/>), in order.</summary>
+    public static string Stdin(string id) => $"codify:stdin:{id}";
+
+    /// <summary>Pub/sub channel poked when a chunk is added to <see cref="Stdin"/>, so the running program gets it at once.</summary>
+    public static string StdinAvailable(string id) => $"codify:stdin-available:{id}";
 }
 
 /// <summary>Field names of the execution hash.</summary>
@@ -69,6 +75,15 @@ public static class ExecutionFields
 
     /// <summary>The sequence number of the execution's last logged event (see <see cref="EventLogScript"/>).</summary>
     public const string EventSequence = "eventSeq";
+
+    /// <summary>"1" when the program's standard input stays open for <see cref="RedisKeys.Stdin"/> chunks.</summary>
+    public const string Interactive = "interactive";
+
+    /// <summary>Bytes of standard input sent so far to an interactive execution (bounded by the stdin size limit).</summary>
+    public const string StdinBytes = "stdinBytes";
+
+    /// <summary>Set once the client closed an interactive execution's standard input: nothing more is accepted.</summary>
+    public const string StdinClosed = "stdinClosed";
 }
 
 /// <summary>Field names of a job stream entry.</summary>

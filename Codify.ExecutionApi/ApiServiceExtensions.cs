@@ -49,6 +49,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<Streaming.EventReplay>();
+        builder.Services.AddSingleton<Interactive.StdinRelay>();
         builder.Services.AddSingleton<SandboxAvailability>();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();

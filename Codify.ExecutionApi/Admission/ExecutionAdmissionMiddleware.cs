@@ -18,9 +18,13 @@ public sealed partial class ExecutionAdmissionMiddleware(
     /// <summary>The Piston-compatible endpoint creates executions too: it shares the same budget.</summary>
     private static readonly PathString PistonExecutePath = "/api/v2/execute";
 
+    /// <summary>Standard input for a running execution creates nothing: a full queue must not cut an interactive program off.</summary>
+    private const string StdinSuffix = "/stdin";
+
     public static bool CreatesExecutions(HttpRequest request) =>
         HttpMethods.IsPost(request.Method)
-        && (request.Path.StartsWithSegments(ExecutionsPath) || request.Path.StartsWithSegments(PistonExecutePath));
+        && (request.Path.StartsWithSegments(ExecutionsPath) || request.Path.StartsWithSegments(PistonExecutePath))
+        && request.Path.Value?.EndsWith(StdinSuffix, StringComparison.Ordinal) != true;
 
     public async Task InvokeAsync(HttpContext context)
     {

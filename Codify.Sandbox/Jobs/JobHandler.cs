@@ -15,6 +15,7 @@ public sealed partial class JobHandler(
     RunningJobs running,
     CancelRequests cancels,
     IOptions<SandboxOptions> options,
+    IConnectionMultiplexer redis,
     ILogger<JobHandler> logger)
 {
     private static readonly ActivitySource Source = new(Extensions.CodifyActivitySource);
@@ -95,7 +96,7 @@ public sealed partial class JobHandler(
             // A cancel that raced the start (or whose message was lost) ends it before the program starts.
             result = run.Token.IsCancellationRequested || await cancels.IsRequestedAsync(id)
                 ? CancelRequests.BeforeStart
-                : await runner.RunAsync(id, spec, output.OnChunk, run.Token);
+                : await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
