@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Codify.ExecutionApi.Cancellation;
+using Codify.ExecutionApi.Interactive;
 using StackExchange.Redis;
 
 namespace Codify.ExecutionApi.Sockets;
@@ -35,6 +36,7 @@ public sealed class SocketCommands
                 "unsubscribe" => await UnsubscribeAsync(request),
                 "execute" => await ExecuteAsync(message, request, cancellationToken),
                 "kill" => await KillAsync(request),
+                "stdin" => await StdinAsync(request, cancellationToken),
                 "ping" => SocketReply.For("pong", request),
                 _ => SocketReply.Error(SocketErrors.UnknownType,
                     $"Unknown message type '{request.Type}': one of subscribe, unsubscribe, execute, stdin, kill, ping.", request),
@@ -118,6 +120,31 @@ public sealed class SocketCommands
             _ => ("already_finished", "the execution had already finished; left as it was"),
         };
         return outcome is null ? UnknownExecution(request) : SocketReply.For("kill_result", request, message: message) with { Outcome = outcome };
+    }
+
+    private async Task<SocketReply?> StdinAsync(SocketRequest request, CancellationToken cancellationToken)
+    {
+        if (Missing(request) is { } missing)
+        {
+            return missing;
+        }
+
+        if (request.Data is null && request.Eof != true)
+        {
+            return SocketReply.Error(SocketErrors.Malformed, "A 'stdin' message needs data (a string; it may be left out when eof is true).", request);
+        }
+
+        var relay = _services.Stdin;
+        var id = request.ExecutionId!;
+        var outcome = await relay.SendAsync(id, request.Data ?? "", request.Eof == true, cancellationToken);
+        return outcome switch
+        {
+            StdinSendOutcome.Sent => SocketReply.For("stdin_sent", request),
+            StdinSendOutcome.NotFound => UnknownExecution(request),
+            StdinSendOutcome.TooLarge => SocketReply.Error(SocketErrors.TooLarge, relay.Explain(id, outcome), request),
+            StdinSendOutcome.NotInteractive => SocketReply.Error(SocketErrors.NotInteractive, relay.Explain(id, outcome), request),
+            _ => SocketReply.Error(SocketErrors.StdinClosed, relay.Explain(id, outcome), request),
+        };
     }
 
     private static SocketReply? Missing(SocketRequest request) =>

@@ -75,4 +75,6 @@ public static class SocketErrors
     public const string RateLimited = "rate_limited";
     public const string QueueFull = "queue_full";
     public const string Unavailable = "unavailable";
+    public const string NotInteractive = "not_interactive";
+    public const string StdinClosed = "stdin_closed";
 }

@@ -1,5 +1,6 @@
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Interactive;
 using Codify.ExecutionApi.Streaming;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public sealed class SocketServices(
     EventReplay replay,
     ExecutionStore store,
     ExecutionCanceller canceller,
+    StdinRelay stdin,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers)
 {
@@ -27,6 +29,8 @@ public sealed class SocketServices(
     public ExecutionStore Store => store;
 
     public ExecutionCanceller Canceller => canceller;
+
+    public StdinRelay Stdin => stdin;
 
     public IHostApplicationLifetime Lifetime => lifetime;
 

@@ -105,6 +105,45 @@ public sealed class SocketExecutionTests(SocketStackFixture stack)
     }
 
     [Fact]
+    public async Task Stdin_feeds_an_interactive_program_that_answers_each_line()
+    {
+        await using var ws = await ConnectAsync(stack.A.WebSocketUri());
+        var code = "name = input()\nprint(f'hello {name}')\nage = input()\nprint(f'{name} is {age}')";
+        await ws.SendAsync(new { type = "execute", language = "python", code, interactive = true, timeout = 20 });
+        var id = (await ws.ReceiveAsync())!.Value.GetProperty("executionId").GetString()!;
+        var messages = await ws.ReceiveUntilAsync(m => Type(m) == "started");
+
+        await ws.SendAsync(new { type = "stdin", executionId = id, data = "ada\n" });
+        messages.AddRange(await ws.ReceiveUntilAsync(m => Type(m) == "stdout" && m.GetProperty("data").GetString()!.Contains("hello ada", StringComparison.Ordinal)));
+        // The second line is sent only once the first answer arrived: the program really answers line by line.
+        var firstAnswer = Event(messages[^1]).Sequence;
+        await ws.SendAsync(new { type = "stdin", executionId = id, data = "36\n", eof = true });
+        messages.AddRange(await ws.ReceiveUntilCompletedAsync(id));
+        await ws.SendAsync(new { type = "stdin", executionId = id, data = "late\n" });
+        var late = (await ws.ReceiveAsync())!.Value;
+
+        Assert.Equal(2, messages.Count(m => Type(m) == "stdin_sent"));
+        var events = Events(messages, id);
+        AssertSequencesOneToN(events);
+        Assert.Equal("hello ada\nada is 36\n", events[^1].Record?.Stdout);
+        Assert.True(events.First(e => e.Data?.Contains("ada is 36", StringComparison.Ordinal) == true).Sequence > firstAnswer);
+        Assert.Equal("stdin_closed", late.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Stdin_for_a_program_that_is_not_interactive_is_refused()
+    {
+        var id = await stack.StartAsync("import time\ntime.sleep(2)");
+        await using var ws = await ConnectAsync(stack.A.WebSocketUri());
+
+        await ws.SendAsync(new { type = "stdin", executionId = id, data = "x\n" });
+        var error = (await ws.ReceiveAsync())!.Value;
+
+        Assert.Equal("not_interactive", error.GetProperty("code").GetString());
+        Assert.Contains("interactive", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kill_cancels_a_running_execution_and_subscribers_see_it_end_cancelled()
     {
         await using var ws = await ConnectAsync(stack.A.WebSocketUri());

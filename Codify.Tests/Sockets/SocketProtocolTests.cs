@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -142,9 +143,12 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
     [Fact]
     public async Task A_slow_reader_gets_overflow_and_is_disconnected_without_slowing_the_run_or_other_clients()
     {
-        // About 3 MB of output in many chunks: far more than the kernel buffers of a 4 KiB receive window hold.
-        var code = "import sys\nfor i in range(1500):\n    sys.stdout.write(str(i).rjust(6) + 'x' * 2000 + '\\n')\n    sys.stdout.flush()";
-        var id = await stack.StartAsync(code, limits: new { output = 8 << 20 });
+        // More output than the kernel can buffer on the way (the server's send buffer grows at most to tcp_wmem's
+        // maximum; the client's receive buffer is fixed at 4 KiB), so the server's writer really blocks on this client.
+        var wmemMax = long.Parse(File.ReadAllText("/proc/sys/net/ipv4/tcp_wmem").Split('\t', ' ')[^1].Trim(), CultureInfo.InvariantCulture);
+        var lines = (wmemMax + (2 << 20)) / 2000;
+        var code = $"import sys\nfor i in range({lines}):\n    sys.stdout.write(str(i).rjust(6) + 'x' * 1993 + '\\n')\n    sys.stdout.flush()";
+        var id = await stack.StartAsync(code, limits: new { output = 16 << 20 });
         await using var slow = await ConnectAsync(stack.Strict.WebSocketUri(), SocketStackFixture.Keys[6], receiveBufferBytes: 4096);
         await using var fast = await ConnectAsync(stack.A.WebSocketUri());
         await slow.SendAsync(new { type = "subscribe", executionId = id });
@@ -154,9 +158,17 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
         var fastEvents = Events(await fast.ReceiveUntilCompletedAsync(id), id);
         var record = await stack.WaitForEndAsync(id);
         var slowMessages = new List<JsonElement>();
-        while (await slow.ReceiveAsync() is { } message)
+        try
         {
-            slowMessages.Add(message);
+            while (await slow.ReceiveAsync(TimeSpan.FromSeconds(20)) is { } message)
+            {
+                slowMessages.Add(message);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the slow reader was neither closed nor given overflow; it got {slowMessages.Count} messages: "
+                + string.Join(", ", slowMessages.Select(m => Type(m))));
         }
 
         Assert.Equal(ExecutionStatus.Completed, record.Status);
