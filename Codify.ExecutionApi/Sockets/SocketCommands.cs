@@ -32,7 +32,7 @@ public sealed class SocketCommands
         {
             SocketReply? reply = request.Type switch
             {
-                "subscribe" => await SubscribeAsync(request),
+                "subscribe" => await SubscribeAsync(request, cancellationToken),
                 "unsubscribe" => await UnsubscribeAsync(request),
                 "execute" => await ExecuteAsync(message, request, cancellationToken),
                 "kill" => await KillAsync(request),
@@ -43,16 +43,16 @@ public sealed class SocketCommands
             };
             if (reply is not null)
             {
-                _outbox.TryEnqueue(reply);
+                await _outbox.EnqueueAsync(reply, cancellationToken);
             }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            _outbox.TryEnqueue(SocketReply.Error(SocketErrors.Unavailable, "Redis does not answer; retry later.", request) with { RetryAfter = 5 });
+            await _outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Unavailable, "Redis does not answer; retry later.", request) with { RetryAfter = 5 }, cancellationToken);
         }
     }
 
-    private async Task<SocketReply?> SubscribeAsync(SocketRequest request)
+    private async Task<SocketReply?> SubscribeAsync(SocketRequest request, CancellationToken cancellationToken)
     {
         if (Missing(request) is { } missing)
         {
@@ -76,7 +76,7 @@ public sealed class SocketCommands
         }
 
         // The acknowledgement goes out before the first event.
-        _outbox.TryEnqueue(SocketReply.For("subscribed", request));
+        await _outbox.EnqueueAsync(SocketReply.For("subscribed", request), cancellationToken);
         _subscriptions.Start(id);
         return null; // answered
     }
@@ -100,7 +100,7 @@ public sealed class SocketCommands
         }
 
         Started[record.Id] = true;
-        _outbox.TryEnqueue(SocketReply.For("accepted", request, record.Id) with { Execution = record });
+        await _outbox.EnqueueAsync(SocketReply.For("accepted", request, record.Id) with { Execution = record }, cancellationToken);
         _subscriptions.Start(record.Id);
         return null; // answered
     }

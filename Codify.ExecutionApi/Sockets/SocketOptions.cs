@@ -19,6 +19,10 @@ public sealed class SocketOptions
     [Range(2, 1_000_000, ErrorMessage = "WebSockets:SendBufferMessages must be from {1} to {2}")]
     public int SendBufferMessages { get; set; } = 256;
 
+    /// <summary>How long a full send buffer may stay full (a burst drains that fast to a client that reads) before the client counts as too slow.</summary>
+    [Range(0, 60_000, ErrorMessage = "WebSockets:OverflowGraceMilliseconds must be from {1} to {2}")]
+    public int OverflowGraceMilliseconds { get; set; } = 2000;
+
     /// <summary>Seconds between pings on an idle connection; a client that does not answer within as long again is dropped.</summary>
     [Range(1, 3600, ErrorMessage = "WebSockets:KeepAliveSeconds must be from {1} to {2}")]
     public int KeepAliveSeconds { get; set; } = 30;

@@ -6,8 +6,8 @@ using Codify.Contracts;
 namespace Codify.ExecutionApi.Sockets;
 
 /// <summary>
-/// The sending side of one WebSocket: a bounded queue and the one task that writes it to the socket. Producers never
-/// wait: when the queue is full the client is too slow, so the queued messages are dropped, it gets one
+/// The sending side of one WebSocket: a bounded queue and the one task that writes it to the socket. Producers wait
+/// only briefly: when the queue stays full the client is too slow, so the queued messages are dropped, it gets one
 /// <c>overflow</c> message and the socket is closed (1008). A send or close that does not finish within
 /// <see cref="SocketOptions.CloseTimeoutSeconds"/> after that (or after <see cref="Stop"/>) aborts the connection.
 /// </summary>
@@ -19,6 +19,8 @@ public sealed class SocketOutbox : IDisposable
     private readonly Channel<byte[]> _queue;
     private readonly int _capacity;
     private readonly TimeSpan _closeTimeout;
+    private readonly TimeSpan _overflowGrace;
+    private readonly Action _onOverflow;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
@@ -26,12 +28,14 @@ public sealed class SocketOutbox : IDisposable
     private string _closeDescription = "";
     private int _overflowed;
 
-    public SocketOutbox(WebSocket socket, SocketOptions options)
+    public SocketOutbox(WebSocket socket, SocketOptions options, Action onOverflow)
     {
         _socket = socket;
+        _onOverflow = onOverflow;
+        _overflowGrace = TimeSpan.FromMilliseconds(options.OverflowGraceMilliseconds);
         _capacity = options.SendBufferMessages;
         _closeTimeout = TimeSpan.FromSeconds(options.CloseTimeoutSeconds);
-        // Wait mode so that TryWrite fails when full (nothing is dropped silently); nobody ever waits on it.
+        // Wait mode: a full queue makes producers wait (for the grace period at most), nothing is dropped silently.
         _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -49,12 +53,18 @@ public sealed class SocketOutbox : IDisposable
 
     public bool Overflowed => Volatile.Read(ref _overflowed) == 1;
 
-    public bool TryEnqueue(SocketReply reply) => TryEnqueue(JsonSerializer.SerializeToUtf8Bytes(reply, CodifyJson.Options));
+    public ValueTask<bool> EnqueueAsync(SocketReply reply, CancellationToken cancellationToken) =>
+        EnqueueAsync(JsonSerializer.SerializeToUtf8Bytes(reply, CodifyJson.Options), cancellationToken);
 
-    public bool TryEnqueue(ExecutionEvent e) => TryEnqueue(JsonSerializer.SerializeToUtf8Bytes(e, CodifyJson.Options));
+    public ValueTask<bool> EnqueueAsync(ExecutionEvent e, CancellationToken cancellationToken) =>
+        EnqueueAsync(JsonSerializer.SerializeToUtf8Bytes(e, CodifyJson.Options), cancellationToken);
 
-    /// <summary>Queues one text message; false when the client is gone, closing or overflowed (the caller stops producing).</summary>
-    public bool TryEnqueue(byte[] message)
+    /// <summary>
+    /// Queues one text message; false when the connection is closing or overflowed (the caller stops producing). A full
+    /// queue is waited on for at most <see cref="SocketOptions.OverflowGraceMilliseconds"/> (a burst, such as a replay,
+    /// drains that fast to a client that reads); still full then, the client is too slow: overflow.
+    /// </summary>
+    public async ValueTask<bool> EnqueueAsync(byte[] message, CancellationToken cancellationToken)
     {
         if (_stop.IsCancellationRequested)
         {
@@ -66,12 +76,23 @@ public sealed class SocketOutbox : IDisposable
             return true;
         }
 
-        if (Interlocked.Exchange(ref _overflowed, 1) == 0)
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        grace.CancelAfter(_overflowGrace);
+        try
         {
-            Stop(WebSocketCloseStatus.PolicyViolation, OverflowDescription);
+            await _queue.Writer.WriteAsync(message, grace.Token);
+            return true;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (!_stop.IsCancellationRequested && Interlocked.Exchange(ref _overflowed, 1) == 0)
+            {
+                _onOverflow();
+                Stop(WebSocketCloseStatus.PolicyViolation, OverflowDescription);
+            }
 
-        return false;
+            return false;
+        }
     }
 
     /// <summary>Sends nothing more that is queued; closes with <paramref name="status"/> once the frame in flight is out.</summary>

@@ -6,9 +6,15 @@ public sealed class SocketRegistry
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _perClient = new(StringComparer.Ordinal);
     private int _count;
+    private long _overflows;
 
     /// <summary>Open WebSockets on this replica.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Connections this replica dropped because the client read too slowly (<c>overflow</c>).</summary>
+    public long Overflows => Interlocked.Read(ref _overflows);
+
+    public void RecordOverflow() => Interlocked.Increment(ref _overflows);
 
     /// <summary>A lease on one connection of <paramref name="client"/>, or null when it already holds <paramref name="max"/>.</summary>
     public IDisposable? TryEnter(string client, int max)

@@ -17,7 +17,7 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
     public async Task RunAsync(CancellationToken requestAborted)
     {
         var options = services.Options;
-        using var outbox = new SocketOutbox(socket, options);
+        using var outbox = new SocketOutbox(socket, options, services.Registry.RecordOverflow);
         using var stopping = services.Lifetime.ApplicationStopping.Register(
             () => outbox.Stop(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, outbox.Aborted);
@@ -77,12 +77,12 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
 
             if (tooLarge)
             {
-                outbox.TryEnqueue(SocketReply.Error(SocketErrors.TooLarge,
-                    $"The message is larger than the limit of {maxBytes} bytes (WebSockets:MaxMessageBytes); it was ignored."));
+                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.TooLarge,
+                    $"The message is larger than the limit of {maxBytes} bytes (WebSockets:MaxMessageBytes); it was ignored."), cancellationToken);
             }
             else if (received.MessageType == WebSocketMessageType.Binary)
             {
-                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, "Send JSON text messages, not binary ones."));
+                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, "Send JSON text messages, not binary ones."), cancellationToken);
             }
             else
             {
@@ -105,8 +105,8 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
         }
         catch (JsonException)
         {
-            outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed,
-                "The message is not valid JSON: send one object such as {\"type\":\"subscribe\",\"executionId\":\"...\"}."));
+            await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed,
+                "The message is not valid JSON: send one object such as {\"type\":\"subscribe\",\"executionId\":\"...\"}."), cancellationToken);
             return;
         }
 
@@ -114,7 +114,7 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, "The message must be a JSON object with a \"type\"."));
+                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, "The message must be a JSON object with a \"type\"."), cancellationToken);
                 return;
             }
 
@@ -125,13 +125,13 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
             }
             catch (JsonException e)
             {
-                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, $"The value at '{e.Path}' has the wrong type."));
+                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, $"The value at '{e.Path}' has the wrong type."), cancellationToken);
                 return;
             }
 
             if (string.IsNullOrWhiteSpace(request.Type))
             {
-                outbox.TryEnqueue(SocketReply.Error(SocketErrors.Malformed, "The message needs a \"type\": subscribe, unsubscribe, execute, stdin, kill or ping.", request));
+                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, "The message needs a \"type\": subscribe, unsubscribe, execute, stdin, kill or ping.", request), cancellationToken);
                 return;
             }
 

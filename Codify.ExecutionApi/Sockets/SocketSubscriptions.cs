@@ -53,7 +53,7 @@ public sealed partial class SocketSubscriptions(EventReplay replay, SocketOutbox
         {
             await foreach (var e in replay.StreamAsync(executionId, 0, subscription.Cancel.Token))
             {
-                if (!outbox.TryEnqueue(e))
+                if (!await outbox.EnqueueAsync(e, subscription.Cancel.Token))
                 {
                     return;
                 }
@@ -73,7 +73,7 @@ public sealed partial class SocketSubscriptions(EventReplay replay, SocketOutbox
             LogStreamFailed(logger, executionId, e);
             var broken = SocketReply.Error(SocketErrors.Unavailable,
                 $"The event stream of execution '{executionId}' broke (Redis did not answer); subscribe again to resume.");
-            outbox.TryEnqueue(broken with { ExecutionId = executionId });
+            await outbox.EnqueueAsync(broken with { ExecutionId = executionId }, CancellationToken.None);
         }
         finally
         {

@@ -16,8 +16,8 @@ public sealed class SocketClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
-    /// <summary>Connects to <paramref name="uri"/>, sending <paramref name="apiKey"/> as X-API-Key if given; <paramref name="receiveBufferBytes"/> sets the TCP receive buffer (small: a slow reader's backlog reaches the server fast).</summary>
-    public static async Task<SocketClient> ConnectAsync(Uri uri, string? apiKey = null, int? receiveBufferBytes = null)
+    /// <summary>Connects to <paramref name="uri"/>, sending <paramref name="apiKey"/> as X-API-Key if given; <paramref name="receiveBufferBytes"/> sets the TCP receive buffer (small: a slow reader's backlog reaches the server fast); <paramref name="origin"/> is sent as a browser would.</summary>
+    public static async Task<SocketClient> ConnectAsync(Uri uri, string? apiKey = null, int? receiveBufferBytes = null, string? origin = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -39,6 +39,11 @@ public sealed class SocketClient : IAsyncDisposable
         if (apiKey is not null)
         {
             client.Options.SetRequestHeader("X-API-Key", apiKey);
+        }
+
+        if (origin is not null)
+        {
+            client.Options.SetRequestHeader("Origin", origin);
         }
 
         using var timeout = new CancellationTokenSource(DefaultTimeout);

@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Codify.Contracts;
+using Codify.ExecutionApi.Sockets;
+using Codify.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Codify.Tests.Sockets.SocketClient;
 
 namespace Codify.Tests.Sockets;
@@ -85,6 +88,17 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
     }
 
     [Fact]
+    public async Task Browsers_may_connect_only_from_the_cors_origins()
+    {
+        var foreign = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(stack.A.WebSocketUri(), origin: "http://elsewhere.example"));
+        await using var frontend = await ConnectAsync(stack.A.WebSocketUri(), origin: "http://localhost:3000");
+        await frontend.SendAsync(new { type = "ping" });
+
+        Assert.Contains("403", foreign.Message, StringComparison.Ordinal);
+        Assert.Equal("pong", Type((await frontend.ReceiveAsync())!.Value));
+    }
+
+    [Fact]
     public async Task Connections_per_client_are_limited_with_a_clear_error()
     {
         var key = SocketStackFixture.Keys[2];
@@ -149,14 +163,17 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
         var lines = (wmemMax + (2 << 20)) / 2000;
         var code = $"import sys\nfor i in range({lines}):\n    sys.stdout.write(str(i).rjust(6) + 'x' * 1993 + '\\n')\n    sys.stdout.flush()";
         var id = await stack.StartAsync(code, limits: new { output = 16 << 20 });
+        var registry = stack.Strict.Factory.Services.GetRequiredService<SocketRegistry>();
+        var overflowsBefore = registry.Overflows;
         await using var slow = await ConnectAsync(stack.Strict.WebSocketUri(), SocketStackFixture.Keys[6], receiveBufferBytes: 4096);
         await using var fast = await ConnectAsync(stack.A.WebSocketUri());
         await slow.SendAsync(new { type = "subscribe", executionId = id });
         await fast.SendAsync(new { type = "subscribe", executionId = id });
 
-        // The slow client reads nothing until the run has ended and the fast one has everything.
+        // The slow client reads nothing until the run has ended, the fast one has everything and the server gave up on it.
         var fastEvents = Events(await fast.ReceiveUntilCompletedAsync(id), id);
         var record = await stack.WaitForEndAsync(id);
+        await Eventually.ReturnsAsync(() => Task.FromResult(registry.Overflows), n => n > overflowsBefore, TimeSpan.FromSeconds(30), "an overflow");
         var slowMessages = new List<JsonElement>();
         try
         {
@@ -178,6 +195,21 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
         Assert.Contains("WebSockets:SendBufferMessages", slowMessages[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(slowMessages, m => Type(m) == "completed");
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, slow.Socket.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_replay_longer_than_the_send_buffer_reaches_a_reader_that_keeps_up()
+    {
+        var id = await stack.StartAsync("import time\nfor i in range(150):\n    print(i, flush=True)\n    time.sleep(0.002)");
+        var record = await stack.WaitForEndAsync(id);
+        await using var ws = await ConnectAsync(stack.Strict.WebSocketUri(), SocketStackFixture.Keys[7]);
+
+        await ws.SendAsync(new { type = "subscribe", executionId = id });
+        var events = Events(await ws.ReceiveUntilCompletedAsync(id), id);
+
+        Assert.True(events.Count > 10 * SocketStackFixture.StrictSendBuffer, $"only {events.Count} events");
+        SocketExecutionTests.AssertSequencesOneToN(events);
+        Assert.Equal(record.Stdout, SocketExecutionTests.Output(events, ExecutionEventType.Stdout));
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class SocketStackFixture : IAsyncLifetime
             ["WebSockets:MaxSubscriptionsPerConnection"] = $"{StrictSubscriptions}",
             ["WebSockets:SendBufferMessages"] = $"{StrictSendBuffer}",
             ["WebSockets:MaxMessageBytes"] = $"{StrictMaxMessageBytes}",
+            ["WebSockets:OverflowGraceMilliseconds"] = "500",
             // The slow reader of the overflow test starts reading only after its execution ended.
             ["WebSockets:CloseTimeoutSeconds"] = "60",
         });
