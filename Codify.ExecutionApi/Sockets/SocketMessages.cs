@@ -53,6 +53,14 @@ public sealed record SocketReply(string Type)
         RequestId = request?.RequestId,
     };
 
+    /// <summary>The last message to a client that read too slowly.</summary>
+    public static SocketReply Overflow(int capacity) => new("overflow")
+    {
+        Code = "overflow",
+        Message = $"More than {capacity} messages were waiting for this client (WebSockets:SendBufferMessages): it reads too slowly, "
+            + "so the connection is closed. Reconnect and subscribe again; the replay resends every event.",
+    };
+
     public static SocketReply For(string type, SocketRequest request, string? executionId = null, string? message = null) => new(type)
     {
         ExecutionId = executionId ?? request.ExecutionId,

@@ -149,12 +149,7 @@ public sealed class SocketOutbox : IDisposable
         {
             if (Overflowed)
             {
-                var overflow = new SocketReply("overflow")
-                {
-                    Code = "overflow",
-                    Message = $"More than {_capacity} messages were waiting for this client (WebSockets:SendBufferMessages): " +
-                        "it reads too slowly, so the connection is closed. Reconnect and subscribe again; the replay resends every event.",
-                };
+                var overflow = SocketReply.Overflow(_capacity);
                 await _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(overflow, CodifyJson.Options),
                     WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
             }

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text.Json;
-using Codify.Contracts;
 
 namespace Codify.ExecutionApi.Sockets;
 
@@ -95,48 +93,17 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
         }
     }
 
-    /// <summary>Parses one text message into its envelope; anything unreadable is answered as <c>malformed</c>.</summary>
+    /// <summary>Parses one text message and hands it to <paramref name="commands"/>; anything unreadable is answered as <c>malformed</c>.</summary>
     private static async Task HandleAsync(SocketCommands commands, SocketOutbox outbox, ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
+        using var parsed = SocketRequestParser.Parse(utf8);
+        if (parsed.Error is { } error)
         {
-            document = JsonDocument.Parse(utf8);
-        }
-        catch (JsonException)
-        {
-            await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed,
-                "The message is not valid JSON: send one object such as {\"type\":\"subscribe\",\"executionId\":\"...\"}."), cancellationToken);
+            await outbox.EnqueueAsync(error, cancellationToken);
             return;
         }
 
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, "The message must be a JSON object with a \"type\"."), cancellationToken);
-                return;
-            }
-
-            SocketRequest request;
-            try
-            {
-                request = document.RootElement.Deserialize<SocketRequest>(CodifyJson.Options)!;
-            }
-            catch (JsonException e)
-            {
-                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, $"The value at '{e.Path}' has the wrong type."), cancellationToken);
-                return;
-            }
-
-            if (string.IsNullOrWhiteSpace(request.Type))
-            {
-                await outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Malformed, "The message needs a \"type\": subscribe, unsubscribe, execute, stdin, kill or ping.", request), cancellationToken);
-                return;
-            }
-
-            await commands.HandleAsync(document.RootElement, request, cancellationToken);
-        }
+        await commands.HandleAsync(parsed.Message, parsed.Request!, cancellationToken);
     }
 
     private async Task CancelStartedAsync(IEnumerable<string> executionIds)
