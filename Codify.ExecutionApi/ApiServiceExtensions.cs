@@ -9,6 +9,7 @@ using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
 
 namespace Codify.ExecutionApi;
@@ -59,6 +60,7 @@ public static class ApiServiceExtensions
         builder.AddApiReference();
         builder.AddHealth();
         builder.Services.AddExecutionStats();
+        builder.AddExecutionSockets();
         return builder;
     }
 

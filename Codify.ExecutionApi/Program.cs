@@ -7,6 +7,7 @@ using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,4 +28,5 @@ app.MapPistonApi();
 app.MapHealthApi();
 app.MapStatsApi();
 app.MapApiReference();
+app.MapExecutionSockets();
 app.Run();
