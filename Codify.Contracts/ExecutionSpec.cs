@@ -4,6 +4,8 @@ namespace Codify.Contracts;
 /// What the Sandbox needs to run one execution. Stored in the execution record, not in the stream entry.
 /// With <see cref="ExpectedOutput"/>, a clean exit is judged <c>accepted</c> or <c>wrong_answer</c> instead of <c>completed</c>.
 /// With <see cref="Files"/>, the first file is the entry point and <see cref="Code"/> is its content.
+/// With <see cref="Interactive"/>, standard input stays open after <see cref="Stdin"/>: more arrives while the program
+/// runs (see <see cref="StdinScript"/>) until the client closes it.
 /// </summary>
 public sealed record ExecutionSpec(
     string Language,
@@ -12,7 +14,8 @@ public sealed record ExecutionSpec(
     ExecutionLimits Limits,
     string? ExpectedOutput = null,
     IReadOnlyList<SourceFile>? Files = null,
-    IReadOnlyList<string>? Args = null)
+    IReadOnlyList<string>? Args = null,
+    bool Interactive = false)
 {
     /// <summary>The files to place in the work dir, entry point first.</summary>
     public IReadOnlyList<SourceFile> ProgramFiles(LanguageInfo language) =>

@@ -15,6 +15,18 @@ public static class RedisKeys
     /// <summary>Sorted set of Sandbox replicas able to isolate, scored by their last heartbeat (unix ms).</summary>
     public const string HealthySandboxes = "codify:sandboxes:healthy";
 
+    /// <summary>Hash of every registered Sandbox replica: field = replica id, value = <see cref="SandboxReplicaInfo"/> JSON.</summary>
+    public const string SandboxReplicas = "codify:sandboxes:replicas";
+
+    /// <summary>Sorted set of every registered Sandbox replica, healthy or not, scored by its last heartbeat (unix ms).</summary>
+    public const string SandboxesSeen = "codify:sandboxes:seen";
+
+    /// <summary>Execution statistics of one minute (unix minutes), written when executions end (see <see cref="ExecutionStatsScript"/>).</summary>
+    public static string StatsMinute(long unixMinute) => $"codify:stats:m:{unixMinute}";
+
+    /// <summary>Execution statistics of one hour (unix hours), written beside <see cref="StatsMinute"/>.</summary>
+    public static string StatsHour(long unixHour) => $"codify:stats:h:{unixHour}";
+
     /// <summary>Sorted set of every execution id, scored by creation time (unix ms): newest-first listing and paging.</summary>
     public const string ExecutionIndex = "codify:executions:index";
 
@@ -44,6 +56,12 @@ public static class RedisKeys
 
     /// <summary>Capped stream logging every event of one execution in order (see <see cref="EventLogScript"/>), for replay to late subscribers.</summary>
     public static string EventsLog(string id) => $"codify:events-log:{id}";
+
+    /// <summary>Stream of standard-input chunks sent to one interactive execution (see <see cref="StdinScript"/>), in order.</summary>
+    public static string Stdin(string id) => $"codify:stdin:{id}";
+
+    /// <summary>Pub/sub channel poked when a chunk is added to <see cref="Stdin"/>, so the running program gets it at once.</summary>
+    public static string StdinAvailable(string id) => $"codify:stdin-available:{id}";
 }
 
 /// <summary>Field names of the execution hash.</summary>
@@ -69,6 +87,15 @@ public static class ExecutionFields
 
     /// <summary>The sequence number of the execution's last logged event (see <see cref="EventLogScript"/>).</summary>
     public const string EventSequence = "eventSeq";
+
+    /// <summary>"1" when the program's standard input stays open for <see cref="RedisKeys.Stdin"/> chunks.</summary>
+    public const string Interactive = "interactive";
+
+    /// <summary>Bytes of standard input sent so far to an interactive execution (bounded by the stdin size limit).</summary>
+    public const string StdinBytes = "stdinBytes";
+
+    /// <summary>Set once the client closed an interactive execution's standard input: nothing more is accepted.</summary>
+    public const string StdinClosed = "stdinClosed";
 }
 
 /// <summary>Field names of a job stream entry.</summary>

@@ -4,10 +4,13 @@ using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Health;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sockets;
+using Codify.ExecutionApi.Stats;
 using Codify.ExecutionApi.Telemetry;
 
 namespace Codify.ExecutionApi;
@@ -49,12 +52,16 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<Streaming.EventReplay>();
+        builder.Services.AddSingleton<Interactive.StdinRelay>();
         builder.Services.AddSingleton<SandboxAvailability>();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
         builder.AddCallbacks();
         builder.AddRuntimes();
         builder.AddApiReference();
+        builder.AddHealth();
+        builder.Services.AddExecutionStats();
+        builder.AddExecutionSockets();
         builder.AddApiTelemetry();
         return builder;
     }

@@ -2,6 +2,7 @@ using Codify.Sandbox.Isolation;
 using Codify.Sandbox.Isolation.Cgroups;
 using Codify.Sandbox.Isolation.Seccomp;
 using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
 using Codify.Sandbox.Telemetry;
 
@@ -41,6 +42,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<InFlightJobs>();
         builder.Services.AddSandboxTelemetry();
         builder.Services.AddJobCancellation();
+        builder.Services.AddReplicaRegistration();
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();
         builder.Services.AddHostedService<SandboxHeartbeat>();

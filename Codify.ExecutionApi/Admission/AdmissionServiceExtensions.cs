@@ -69,6 +69,7 @@ public static class AdmissionServiceExtensions
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<RedisRateLimiter>();
         services.AddSingleton<QueueGauge>();
+        services.AddSingleton<ExecutionAdmission>();
         services.AddSingleton<AdmissionMetrics>();
         return builder;
     }

@@ -3,11 +3,15 @@ namespace Codify.ExecutionApi.Admission;
 /// <summary>When API keys are configured: 401 for a request without a valid one, except the health endpoints.</summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys, AdmissionMetrics metrics)
 {
-    private static readonly PathString[] OpenPaths = ["/health", "/alive"];
+    private static readonly PathString[] OpenPaths = ["/health", "/alive", "/api/health/ready"];
+
+    /// <summary>Only the basic one: <c>/api/health/detailed</c> describes the replicas and needs a key.</summary>
+    private const string BasicHealth = "/api/health";
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!keys.Required || OpenPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+        if (!keys.Required || OpenPaths.Any(p => context.Request.Path.StartsWithSegments(p))
+            || string.Equals(context.Request.Path.Value?.TrimEnd('/'), BasicHealth, StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }

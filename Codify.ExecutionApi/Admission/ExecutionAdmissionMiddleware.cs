@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Codify.ExecutionApi.Admission;
@@ -10,9 +9,7 @@ namespace Codify.ExecutionApi.Admission;
 /// </summary>
 public sealed partial class ExecutionAdmissionMiddleware(
     RequestDelegate next,
-    RedisRateLimiter limiter,
-    QueueGauge queue,
-    IOptions<AdmissionOptions> options,
+    ExecutionAdmission admission,
     AdmissionMetrics metrics,
     ILogger<ExecutionAdmissionMiddleware> logger)
 {
@@ -21,9 +18,13 @@ public sealed partial class ExecutionAdmissionMiddleware(
     /// <summary>The Piston-compatible endpoint creates executions too: it shares the same budget.</summary>
     private static readonly PathString PistonExecutePath = "/api/v2/execute";
 
+    /// <summary>Standard input for a running execution creates nothing: a full queue must not cut an interactive program off.</summary>
+    private const string StdinSuffix = "/stdin";
+
     public static bool CreatesExecutions(HttpRequest request) =>
         HttpMethods.IsPost(request.Method)
-        && (request.Path.StartsWithSegments(ExecutionsPath) || request.Path.StartsWithSegments(PistonExecutePath));
+        && (request.Path.StartsWithSegments(ExecutionsPath) || request.Path.StartsWithSegments(PistonExecutePath))
+        && request.Path.Value?.EndsWith(StdinSuffix, StringComparison.Ordinal) != true;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -35,24 +36,11 @@ public sealed partial class ExecutionAdmissionMiddleware(
 
         try
         {
-            var decision = await limiter.AcquireAsync(ClientIdentity.Of(context));
+            var (decision, refusal) = await admission.AdmitAsync(ClientIdentity.Of(context));
             WriteRateLimitHeaders(context.Response.Headers, decision);
-            if (!decision.Allowed)
+            if (refusal is not null)
             {
-                metrics.Rejected("rate_limited");
-                await AdmissionProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"At most {decision.Limit} executions per client per window (RATE_LIMIT_POINTS per RATE_LIMIT_DURATION seconds); " +
-                    $"the window resets in {decision.ResetSeconds} s.", decision.ResetSeconds);
-                return;
-            }
-
-            var max = options.Value.MaxQueueLength;
-            if (await queue.WaitingAsync() >= max)
-            {
-                metrics.Rejected("queue_full");
-                await AdmissionProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Execution queue full",
-                    $"{max} executions are already waiting for a sandbox (Executions:MaxQueueLength); nothing was queued. Retry later.",
-                    options.Value.QueueFullRetryAfterSeconds);
+                await AdmissionProblems.WriteAsync(context, refusal.StatusCode, refusal.Title, refusal.Detail, refusal.RetryAfterSeconds);
                 return;
             }
         }

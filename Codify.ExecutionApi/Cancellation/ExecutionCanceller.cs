@@ -34,6 +34,7 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
           redis.call('HSET', KEYS[1], 'status', 'cancelled', 'result', ARGV[1], 'completedAt', ARGV[2])
           {EventLogScript.Append("KEYS[1]", "KEYS[5]", "KEYS[2]", "ARGV[3]")}
           {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
+          {ExecutionStatsScript.Record("KEYS[1]", "KEYS[6]", "KEYS[7]", "'cancelled'", "0")}
         elseif status == 'running' then
           redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[2])
           redis.call('PUBLISH', KEYS[3], ARGV[4])
@@ -47,9 +48,12 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
     public async Task<CancelOutcome> CancelAsync(string id)
     {
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, ExecutionStatus.Cancelled);
+        var now = time.GetUtcNow();
+        var stats = ExecutionStatsScript.KeysAt(now);
         var before = (string?)await redis.GetDatabase().ScriptEvaluateAsync(CancelScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel, RedisKeys.CallbackStream, RedisKeys.EventsLog(id)],
-            [QueuedResult, time.GetUtcNow().ToString("O"), JsonSerializer.Serialize(completed, CodifyJson.Options), id]);
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CancelChannel, RedisKeys.CallbackStream, RedisKeys.EventsLog(id),
+                stats.Minute, stats.Hour],
+            [QueuedResult, now.ToString("O"), JsonSerializer.Serialize(completed, CodifyJson.Options), id]);
         return before switch
         {
             "missing" or null => CancelOutcome.NotFound,

@@ -30,6 +30,9 @@ public sealed record ExecuteRequest
     /// <summary>Standard input given to the program.</summary>
     public string? Stdin { get; init; }
 
+    /// <summary>Keep standard input open after <see cref="Stdin"/>: more is sent while the program runs (<c>POST /api/execute/{id}/stdin</c> or a WebSocket <c>stdin</c> message).</summary>
+    public bool Interactive { get; init; }
+
     /// <summary>When given, a clean exit is judged: <c>accepted</c> if stdout matches (trailing whitespace ignored), else <c>wrong_answer</c>.</summary>
     public string? ExpectedOutput { get; init; }
 

@@ -32,6 +32,11 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
             _ = transaction.HashSetAsync(key, ExecutionFields.CallbackUrl, callbackUrl);
         }
 
+        if (spec.Interactive)
+        {
+            _ = transaction.HashSetAsync(key, ExecutionFields.Interactive, "1");
+        }
+
         _ = transaction.KeyExpireAsync(key, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         ExecutionIndex.Add(transaction, id, spec.Language, createdAt, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         Streaming.QueuedEvent.Add(transaction, id, TimeSpan.FromSeconds(options.Value.RetentionSeconds));

@@ -24,6 +24,7 @@ public static class ExecutionsApi
             .WithSummary("Read one execution record.");
         api.MapCancelExecution();
         Streaming.EventsApi.MapExecutionEvents(api);
+        Interactive.StdinApi.MapExecutionStdin(api);
         return app;
     }
 

@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -15,7 +14,7 @@ namespace Codify.ExecutionApi.Streaming;
 /// </summary>
 public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore store)
 {
-    public async IAsyncEnumerable<SseItem<string>> StreamAsync(string id, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ExecutionEvent> StreamAsync(string id, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var live = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         var channel = RedisChannel.Literal(RedisKeys.Events(id));
@@ -37,7 +36,7 @@ public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore sto
             foreach (var logged in replay)
             {
                 after = logged.Sequence;
-                yield return await ToItemAsync(logged);
+                yield return await CompleteAsync(logged);
                 if (logged.Type == ExecutionEventType.Completed)
                 {
                     yield break;
@@ -62,7 +61,7 @@ public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore sto
                 foreach (var e in events.Where(e => e.Sequence <= received.Sequence))
                 {
                     after = e.Sequence;
-                    yield return await ToItemAsync(e);
+                    yield return await CompleteAsync(e);
                     if (e.Type == ExecutionEventType.Completed)
                     {
                         yield break;
@@ -87,16 +86,8 @@ public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore sto
     }
 
     /// <summary>A <c>completed</c> event carries the final record, same shape as <c>GET /api/execute/{id}</c>.</summary>
-    private async Task<SseItem<string>> ToItemAsync(ExecutionEvent e)
-    {
-        if (e.Type == ExecutionEventType.Completed)
-        {
-            e = e with { Record = await store.GetAsync(e.ExecutionId) };
-        }
-
-        var type = JsonSerializer.Serialize(e.Type, CodifyJson.Options).Trim('"');
-        return new SseItem<string>(JsonSerializer.Serialize(e, CodifyJson.Options), type) { EventId = e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-    }
+    private async Task<ExecutionEvent> CompleteAsync(ExecutionEvent e) =>
+        e.Type == ExecutionEventType.Completed ? e with { Record = await store.GetAsync(e.ExecutionId) } : e;
 
     private static ExecutionEvent? Parse(string json)
     {

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Codify.Contracts;
 using Codify.ExecutionApi.Executions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -32,6 +35,19 @@ public static class EventsApi
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
             ? last
             : 0;
-        return TypedResults.ServerSentEvents(replay.StreamAsync(id, after, cancellationToken));
+        return TypedResults.ServerSentEvents(ToItems(replay.StreamAsync(id, after, cancellationToken)));
+    }
+
+    /// <summary>Each event as its JSON, named by its type, with its sequence as the SSE id.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> ToItems(IAsyncEnumerable<ExecutionEvent> events)
+    {
+        await foreach (var e in events)
+        {
+            var type = JsonSerializer.Serialize(e.Type, CodifyJson.Options).Trim('"');
+            yield return new SseItem<string>(JsonSerializer.Serialize(e, CodifyJson.Options), type)
+            {
+                EventId = e.Sequence.ToString(CultureInfo.InvariantCulture),
+            };
+        }
     }
 }

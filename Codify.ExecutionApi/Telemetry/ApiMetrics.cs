@@ -1,39 +1,35 @@
 using System.Diagnostics.Metrics;
 using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.Sockets;
 using Codify.Hosting;
 using StackExchange.Redis;
 
 namespace Codify.ExecutionApi.Telemetry;
 
 /// <summary>
-/// The API's instruments on the Codify meter: <c>codify.queue.depth</c> (jobs no sandbox has taken yet) and
-/// <c>codify.api.websocket.connections</c>. Rejections by admission are counted by <see cref="AdmissionMetrics"/>.
+/// The API's instruments on the Codify meter: <c>codify.queue.depth</c> (jobs no sandbox has taken yet),
+/// <c>codify.api.websocket.connections</c> and <c>codify.api.websocket.overflows</c> (read from <see cref="SocketRegistry"/>).
+/// Rejections by admission are counted by <see cref="AdmissionMetrics"/>.
 /// A hosted service only so that its instruments exist from start-up, before anything asks for it.
 /// </summary>
 public sealed class ApiMetrics : IHostedService
 {
     private readonly QueueGauge _queue;
-    private readonly UpDownCounter<long> _webSockets;
     private long _queueDepth = Unknown;
     private int _refreshing;
 
     private const long Unknown = -1;
 
-    public ApiMetrics(IMeterFactory meters, QueueGauge queue)
+    public ApiMetrics(IMeterFactory meters, QueueGauge queue, SocketRegistry sockets)
     {
         _queue = queue;
         var meter = meters.Create(CodifyTelemetry.MeterName);
         meter.CreateObservableGauge("codify.queue.depth", ObserveQueueDepth, unit: "{job}",
             description: "Jobs in the stream that no sandbox has taken yet");
-        _webSockets = meter.CreateUpDownCounter<long>("codify.api.websocket.connections", unit: "{connection}",
+        meter.CreateObservableGauge("codify.api.websocket.connections", () => (long)sockets.Count, unit: "{connection}",
             description: "Open WebSocket connections on this API replica");
-    }
-
-    /// <summary>Counts one WebSocket connection until the returned handle is disposed (call it once the socket is accepted).</summary>
-    public IDisposable TrackWebSocket()
-    {
-        _webSockets.Add(1);
-        return new Untrack(_webSockets);
+        meter.CreateObservableCounter("codify.api.websocket.overflows", () => sockets.Overflows, unit: "{connection}",
+            description: "WebSocket connections this API replica dropped because the client read too slowly");
     }
 
     /// <summary>
@@ -71,17 +67,4 @@ public sealed class ApiMetrics : IHostedService
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private sealed class Untrack(UpDownCounter<long> counter) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                counter.Add(-1);
-            }
-        }
-    }
 }

@@ -23,21 +23,22 @@ public sealed partial class BubblewrapRunner(
     private const string SyntheticPasswd = "root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/box:/usr/sbin/nologin\n";
 
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
-        RunAsync(executionId, spec, onOutput: null, cancellationToken);
+        RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
 
-    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, CancellationToken cancellationToken)
+    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
+        CancellationToken cancellationToken)
     {
         if (!isolation.IsReady)
         {
             return ExecutionResult.InternalError($"sandbox cannot isolate: {isolation.Reason}");
         }
 
-        return await RunIsolatedAsync(executionId, spec, cancellationToken, onOutput);
+        return await RunIsolatedAsync(executionId, spec, cancellationToken, onOutput, stdin);
     }
 
     /// <summary>The run itself, without the readiness gate: used by the probe that decides readiness.</summary>
     internal async Task<ExecutionResult> RunIsolatedAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken,
-        OutputChunkHandler? onOutput = null)
+        OutputChunkHandler? onOutput = null, IStdinFeed? stdin = null)
     {
         if (Languages.Find(spec.Language) is not { } language)
         {
@@ -109,7 +110,7 @@ public sealed partial class BubblewrapRunner(
 
             using (process)
             {
-                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, failureMarker, logger, cancellationToken, onOutput);
+                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, failureMarker, logger, cancellationToken, onOutput, stdin);
                 if (result.Status == ExecutionStatus.InternalError)
                 {
                     isolation.MarkBroken(result.Message ?? "sandbox setup failed");

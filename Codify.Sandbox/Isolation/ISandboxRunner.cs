@@ -7,6 +7,10 @@ public interface ISandboxRunner
 {
     Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken);
 
-    /// <summary>The same, handing each output chunk to <paramref name="onOutput"/> as the program produces it.</summary>
-    Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, CancellationToken cancellationToken);
+    /// <summary>
+    /// The same, handing each output chunk to <paramref name="onOutput"/> as the program produces it and, for an
+    /// interactive run, writing what <paramref name="stdin"/> delivers to the program's stdin after the spec's own.
+    /// </summary>
+    Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
+        CancellationToken cancellationToken);
 }

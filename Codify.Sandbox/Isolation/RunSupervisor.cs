@@ -17,7 +17,7 @@ public static partial class RunSupervisor
     /// <summary>Supervises one run; <c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
     public static async Task<ExecutionResult> SuperviseAsync(
         Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, ILogger logger, CancellationToken cancellationToken,
-        OutputChunkHandler? onOutput = null)
+        OutputChunkHandler? onOutput = null, IStdinFeed? liveStdin = null)
     {
         var clock = Stopwatch.StartNew();
         using var output = new OutputCapture(spec.Limits.OutputBytes, onOutput);
@@ -29,7 +29,7 @@ public static partial class RunSupervisor
         var pumps = Task.WhenAll(
             output.PumpStdoutAsync(process.StandardOutput.BaseStream, CancellationToken.None),
             output.PumpStderrAsync(process.StandardError.BaseStream, CancellationToken.None),
-            FeedStdinAsync(process, spec.Stdin));
+            FeedStdinAsync(process, spec.Stdin, liveStdin, exited.Token));
         var cpuWatch = WatchCpuAsync(cgroup, spec.Limits.CpuTimeMs, stop, exited.Token);
 
         try
@@ -92,18 +92,30 @@ public static partial class RunSupervisor
         return false;
     }
 
-    private static async Task FeedStdinAsync(Process process, string? stdin)
+    /// <summary>The spec's stdin, then (interactive runs) each live chunk as it arrives, flushed at once; then EOF.</summary>
+    private static async Task FeedStdinAsync(Process process, string? stdin, IStdinFeed? liveStdin, CancellationToken exited)
     {
+        var input = process.StandardInput.BaseStream;
         try
         {
             if (!string.IsNullOrEmpty(stdin))
             {
-                await process.StandardInput.BaseStream.WriteAsync(Encoding.UTF8.GetBytes(stdin));
+                await input.WriteAsync(Encoding.UTF8.GetBytes(stdin), exited);
+                await input.FlushAsync(exited);
+            }
+
+            if (liveStdin is not null)
+            {
+                await foreach (var chunk in liveStdin.ReadAsync(exited))
+                {
+                    await input.WriteAsync(Encoding.UTF8.GetBytes(chunk.Data), exited);
+                    await input.FlushAsync(exited);
+                }
             }
 
             process.StandardInput.Close();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The program exited (or closed stdin) before reading all of its input: not an error of ours.
         }

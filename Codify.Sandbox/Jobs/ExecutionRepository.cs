@@ -25,12 +25,14 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
 
     // running → terminal, only by the worker that started it (a reclaimed record is not overwritten by a late zombie).
     // A requested callback is queued in the same script: an ended record never misses (or doubles) its delivery.
+    // The same goes for its count in the execution statistics.
     private static readonly string FinishScript = $"""
         if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
         if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[5] then return 0 end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completedAt', ARGV[3])
         {EventLogScript.Append("KEYS[1]", "KEYS[4]", "KEYS[2]", "ARGV[4]")}
         {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[3]", "ARGV[6]")}
+        {ExecutionStatsScript.Record("KEYS[1]", "KEYS[5]", "KEYS[6]", "ARGV[1]", "ARGV[7]")}
         return 1
         """;
 
@@ -78,10 +80,11 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
     private async Task<bool> FinishAsync(string id, string worker, ExecutionResult result)
     {
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, result.Status);
+        var stats = ExecutionStatsScript.KeysAt(time.GetUtcNow());
         var outcome = await Db.ScriptEvaluateAsync(FinishScript,
-            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream, RedisKeys.EventsLog(id)],
+            [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream, RedisKeys.EventsLog(id), stats.Minute, stats.Hour],
             [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), Now(),
-                JsonSerializer.Serialize(completed, CodifyJson.Options), worker, id]);
+                JsonSerializer.Serialize(completed, CodifyJson.Options), worker, id, result.WallTimeMs]);
         return (int)outcome == 1;
     }
 

@@ -16,6 +16,7 @@ public sealed partial class JobHandler(
     RunningJobs running,
     CancelRequests cancels,
     IOptions<SandboxOptions> options,
+    IConnectionMultiplexer redis,
     SandboxTelemetry telemetry,
     TimeProvider time,
     ILogger<JobHandler> logger)
@@ -109,7 +110,9 @@ public sealed partial class JobHandler(
             {
                 // A cancel that raced the start (or whose message was lost) ends it before the program starts.
                 ran = !run.Token.IsCancellationRequested && !await cancels.IsRequestedAsync(id);
-                result = ran ? await runner.RunAsync(id, spec, output.OnChunk, run.Token) : CancelRequests.BeforeStart;
+                result = ran
+                    ? await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token)
+                    : CancelRequests.BeforeStart;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {

@@ -1,22 +1,22 @@
-using Codify.Contracts;
 using Codify.Hosting;
 using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Registration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Codify.Sandbox.Jobs;
 
 /// <summary>
-/// Every few seconds: advertises this replica in Redis while it can isolate (the API answers 503 when none is
-/// advertised), and touches the stream entries it is running so no other replica reclaims them.
+/// Every few seconds: registers this replica in Redis with its state (see <see cref="ReplicaRegistration"/>), advertised
+/// only while it can isolate (the API answers 503 when none is advertised), and touches the stream entries it is running
+/// so no other replica reclaims them.
 /// </summary>
 public sealed partial class SandboxHeartbeat(
-    IConnectionMultiplexer redis,
+    ReplicaRegistration registration,
     IsolationState isolation,
     InFlightJobs inFlight,
     JobFeed queue,
     IOptions<SandboxOptions> options,
-    TimeProvider time,
     ILogger<SandboxHeartbeat> logger) : BackgroundService
 {
     private readonly WakeSignal _readinessChanged = new();
@@ -28,9 +28,9 @@ public sealed partial class SandboxHeartbeat(
         {
             try
             {
-                await BeatAsync();
+                await BeatAsync(stoppingToken);
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 LogBeatFailed(logger, e);
             }
@@ -38,21 +38,12 @@ public sealed partial class SandboxHeartbeat(
         while (await WaitAsync(stoppingToken));
 
         isolation.ReadinessChanged -= OnReadinessChanged;
-        await redis.GetDatabase().SortedSetRemoveAsync(RedisKeys.HealthySandboxes, options.Value.ConsumerName);
+        await registration.WithdrawAsync();
     }
 
-    private async Task BeatAsync()
+    private async Task BeatAsync(CancellationToken stoppingToken)
     {
-        var db = redis.GetDatabase();
-        if (isolation.IsReady)
-        {
-            await db.SortedSetAddAsync(RedisKeys.HealthySandboxes, options.Value.ConsumerName, time.GetUtcNow().ToUnixTimeMilliseconds());
-        }
-        else
-        {
-            await db.SortedSetRemoveAsync(RedisKeys.HealthySandboxes, options.Value.ConsumerName);
-        }
-
+        await registration.BeatAsync(stoppingToken);
         await queue.TouchAsync(inFlight.Snapshot());
     }
 

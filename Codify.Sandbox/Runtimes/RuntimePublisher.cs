@@ -15,6 +15,7 @@ namespace Codify.Sandbox.Runtimes;
 public sealed partial class RuntimePublisher(
     IConnectionMultiplexer redis,
     IOptions<IsolationOptions> options,
+    LocalRuntimes local,
     ILogger<RuntimePublisher> logger) : BackgroundService
 {
     public static readonly TimeSpan RepublishInterval = TimeSpan.FromSeconds(30);
@@ -22,6 +23,7 @@ public sealed partial class RuntimePublisher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var runtimes = await ReadRuntimesAsync(stoppingToken);
+        local.Set(runtimes);
         using var timer = new PeriodicTimer(RepublishInterval);
         do
         {

@@ -1,8 +1,7 @@
 using System.Net;
-using Codify.ExecutionApi.Telemetry;
+using System.Net.WebSockets;
 using Codify.Tests.Api.Admission;
 using Codify.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Codify.Tests.Telemetry;
 
@@ -50,25 +49,32 @@ public sealed class ApiMetricsTests
     }
 
     [Fact]
-    public async Task WebSocket_connections_are_counted_while_tracked()
+    public async Task Open_websockets_are_counted()
     {
         await using var host = await AdmissionHost.StartAsync();
         var api = host.AddReplica();
         using var client = api.CreateClient();
         using var recorder = new MeasurementRecorder(api.Services);
-        var metrics = api.Services.GetRequiredService<ApiMetrics>();
+        await ConnectionsAsync(recorder, 0);
 
-        var first = metrics.TrackWebSocket();
-        using (metrics.TrackWebSocket())
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using (var socket = await api.Server.CreateWebSocketClient().ConnectAsync(new Uri(api.Server.BaseAddress, "ws"), timeout.Token))
         {
-            Assert.Equal(2, recorder.Of("codify.api.websocket.connections").Sum(m => m.Value));
+            await ConnectionsAsync(recorder, 1);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
         }
 
-        first.Dispose();
-        first.Dispose(); // a second dispose of one connection counts nothing
-
-        Assert.Equal([1, 1, -1, -1], recorder.Of("codify.api.websocket.connections").Select(m => m.Value));
+        await ConnectionsAsync(recorder, 0);
     }
+
+    private static async Task ConnectionsAsync(MeasurementRecorder recorder, int expected) =>
+        await Eventually.ReturnsAsync(() =>
+            {
+                recorder.Measurements.Clear();
+                recorder.Observe();
+                return Task.FromResult(recorder.Of("codify.api.websocket.connections").LastOrDefault()?.Value);
+            },
+            open => open == expected, TimeSpan.FromSeconds(20), $"{expected} open WebSockets");
 
     private static async Task QueueDepthAsync(MeasurementRecorder recorder, int expected) =>
         await Eventually.ReturnsAsync(() =>

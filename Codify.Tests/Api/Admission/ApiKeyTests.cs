@@ -77,6 +77,8 @@ public sealed class ApiKeyTests
     [Theory]
     [InlineData("/health")]
     [InlineData("/alive")]
+    [InlineData("/api/health")]
+    [InlineData("/api/health/ready")]
     public async Task Health_endpoints_need_no_key(string path)
     {
         var (host, client) = await StartAsync();
@@ -86,6 +88,24 @@ public sealed class ApiKeyTests
         using var response = await client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/health/detailed")]
+    [InlineData("/api/stats")]
+    public async Task The_detailed_health_and_the_statistics_need_a_key(string path)
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+        using var __ = client;
+
+        using var without = await client.GetAsync(path);
+        using var with = new HttpRequestMessage(HttpMethod.Get, path);
+        with.Headers.Add("X-API-Key", Key);
+        using var withKey = await client.SendAsync(with);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, AuthenticationHeaderValue authorization)

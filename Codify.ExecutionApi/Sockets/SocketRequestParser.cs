@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Codify.Contracts;
+
+namespace Codify.ExecutionApi.Sockets;
+
+/// <summary>One client message read as JSON: its envelope and whole object, or the <c>malformed</c> error to answer.</summary>
+public sealed class SocketRequestParser : IDisposable
+{
+    private readonly JsonDocument? _document;
+
+    private SocketRequestParser(JsonDocument? document, SocketRequest? request, SocketReply? error) =>
+        (_document, Request, Error) = (document, request, error);
+
+    public SocketRequest? Request { get; }
+
+    public SocketReply? Error { get; }
+
+    /// <summary>The whole message (an <c>execute</c> carries the request's fields next to the envelope's).</summary>
+    public JsonElement Message => _document!.RootElement;
+
+    /// <summary>Reads <paramref name="utf8"/>, which must stay unchanged until the result is disposed.</summary>
+    public static SocketRequestParser Parse(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8);
+        }
+        catch (JsonException)
+        {
+            return Malformed(null, "The message is not valid JSON: send one object such as {\"type\":\"subscribe\",\"executionId\":\"...\"}.");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return Malformed(document, "The message must be a JSON object with a \"type\".");
+        }
+
+        SocketRequest request;
+        try
+        {
+            request = document.RootElement.Deserialize<SocketRequest>(CodifyJson.Options)!;
+        }
+        catch (JsonException e)
+        {
+            return Malformed(document, $"The value at '{e.Path}' has the wrong type.");
+        }
+
+        return string.IsNullOrWhiteSpace(request.Type)
+            ? Malformed(document, "The message needs a \"type\": subscribe, unsubscribe, execute, stdin, kill or ping.", request)
+            : new SocketRequestParser(document, request, null);
+    }
+
+    public void Dispose() => _document?.Dispose();
+
+    private static SocketRequestParser Malformed(JsonDocument? document, string message, SocketRequest? request = null) =>
+        new(document, request, SocketReply.Error(SocketErrors.Malformed, message, request));
+}
