@@ -53,6 +53,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(CodifyTelemetry.MeterName))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new BackgroundCallSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(CodifyTelemetry.ApiActivitySource, CodifyTelemetry.SandboxActivitySource)
                 .AddAspNetCoreInstrumentation(options =>

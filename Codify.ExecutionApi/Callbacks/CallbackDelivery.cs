@@ -29,7 +29,9 @@ public sealed partial class CallbackDelivery(
             // No URL: not ours, or the record expired. Settled: delivered before a reclaim; never POST twice.
             if (url is not null && settled is null && await executions.GetAsync(id) is { } record)
             {
+                using var span = Telemetry.ApiTelemetry.StartCallbackDelivery(id);
                 var outcome = await PostAsync(id, new Uri(url), record, stoppingToken);
+                span?.SetTag("codify.callback.outcome", outcome);
                 await feed.SettleAsync(id, outcome);
             }
 

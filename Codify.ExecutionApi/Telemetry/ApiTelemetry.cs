@@ -30,6 +30,14 @@ public static class ApiTelemetry
         return activity;
     }
 
+    /// <summary>A root span for one callback delivery, so its HTTP POST is traced (outgoing calls alone start no trace).</summary>
+    public static Activity? StartCallbackDelivery(string executionId)
+    {
+        var activity = Source.StartActivity("callback.deliver", ActivityKind.Producer);
+        activity?.SetTag(ExecutionTags.Id, executionId);
+        return activity;
+    }
+
     /// <summary>
     /// For an <c>execute</c> message on a WebSocket: starts a new trace for that one execution (a server span linked to
     /// the connection's request span), so a long-lived connection does not gather every execution into one trace.
