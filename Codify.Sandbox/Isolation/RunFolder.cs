@@ -42,6 +42,21 @@ public sealed class RunFolder : IDisposable
         return file;
     }
 
+    /// <summary>
+    /// Fills a file this folder already holds (a warm sandbox's program file, bound read-only before its program was known).
+    /// Safe to open by path: the folder is the host's, root-owned and never writable by any sandbox uid, so nothing can have
+    /// been planted in it; and the file is opened, never created.
+    /// </summary>
+    public void Refill(string name, string content)
+    {
+        using var stream = new FileStream(System.IO.Path.Combine(Path, name), new FileStreamOptions
+        {
+            Mode = FileMode.Truncate,
+            Access = FileAccess.Write,
+        });
+        stream.Write(Encoding.UTF8.GetBytes(content));
+    }
+
     public void Dispose()
     {
         try
