@@ -16,7 +16,7 @@ public sealed class RunFolder : IDisposable
 
     private RunFolder(string path) => Path = path;
 
-    public string Path { get; }
+    public string Path { get; private set; }
 
     public static RunFolder Create(string root, string executionId)
     {
@@ -40,6 +40,17 @@ public sealed class RunFolder : IDisposable
         });
         stream.Write(Encoding.UTF8.GetBytes(content));
         return file;
+    }
+
+    /// <summary>
+    /// Renames the folder (same root) after the execution a warm sandbox was given, as a cold run's folder is named. Bind
+    /// mounts of its files inside the sandbox follow the folder (they hold the files, not the path).
+    /// </summary>
+    public void Rename(string executionId)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $"{SafeName(executionId)}-{Guid.NewGuid():N}");
+        Directory.Move(Path, path);
+        Path = path;
     }
 
     /// <summary>

@@ -83,6 +83,13 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         if (_pool is not null)
         {
             await _pool.StopAsync(CancellationToken.None);
+            // A pooled fixture that served nothing warm would have tested the cold path twice: fail its class loudly
+            // (a class cleanup failure fails the test run).
+            var pooling = _pool.Serves("python") || _pool.Serves("javascript");
+            if (pooling && _pooled!.ColdRuns > 0 && _pooled.WarmRuns == 0)
+            {
+                throw new InvalidOperationException($"the pooled fixture served all {_pooled.ColdRuns} runs cold");
+            }
         }
 
         if (Directory.Exists(Options.RunRoot))

@@ -56,6 +56,15 @@ internal sealed class Lane(LanguageInfo language, int size)
         }
     }
 
+    /// <summary>The ready warm sandboxes, left in the lane (for checks of what an idle sandbox holds).</summary>
+    public IReadOnlyList<WarmSandbox> Ready()
+    {
+        lock (_gate)
+        {
+            return _entries.Where(e => e.IsCompletedSuccessfully && e.Result is not null).Select(e => e.Result!).ToList();
+        }
+    }
+
     public int ReadyCount()
     {
         lock (_gate)

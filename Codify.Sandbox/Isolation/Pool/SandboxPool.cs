@@ -31,6 +31,9 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
     /// <summary>Warm sandboxes of <paramref name="language"/> ready now (not counting ones still starting).</summary>
     public int ReadyCount(string language) => _lanes.TryGetValue(language, out var lane) ? lane.ReadyCount() : 0;
 
+    /// <summary>The ready warm sandboxes of <paramref name="language"/>, left in the pool.</summary>
+    internal IReadOnlyList<WarmSandbox> ReadyNow(string language) => _lanes.TryGetValue(language, out var lane) ? lane.Ready() : [];
+
     /// <summary>A live warm sandbox for <paramref name="language"/>, waiting for one still starting if none is ready; null: none.</summary>
     internal async Task<WarmSandbox?> TakeAsync(string language)
     {

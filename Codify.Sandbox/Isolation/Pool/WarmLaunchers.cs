@@ -68,7 +68,8 @@ internal static class WarmLaunchers
     /// Node: `node --max-old-space-size=N --require /.codify/boot.js main.js`. The preload runs before node loads the
     /// main module, so node itself then runs /box/main.js exactly as cold: require.main, module, stack traces (no launcher
     /// frame). The preload appends the arguments to process.argv, removes itself from process.execArgv (forks start plain)
-    /// and from require.cache. It reads fd 0 before anything creates process.stdin, so the rest is the program's.
+    /// and from require.cache. It reads fd 0 before anything creates process.stdin, so the rest is the program's. Worker
+    /// threads inherit node's own --require (not process.execArgv): in a worker it only hides itself the same way.
     /// </summary>
     public const string NodePreload = """
         'use strict';
@@ -90,9 +91,12 @@ internal static class WarmLaunchers
           }
           return buf;
         }
-        fs.writeSync(1, '\0');
-        const parts = readExact(parseInt(readExact(8).toString('latin1'), 16)).toString('utf8').split('\0');
-        process.argv.push(...parts.slice(1, 1 + Number(parts[0])));
+        // Worker threads inherit node's --require: in them the preload only hides itself (no ready byte, no stdin read).
+        if (require('worker_threads').isMainThread) {
+          fs.writeSync(1, '\0');
+          const parts = readExact(parseInt(readExact(8).toString('latin1'), 16)).toString('utf8').split('\0');
+          process.argv.push(...parts.slice(1, 1 + Number(parts[0])));
+        }
         process.execArgv = process.execArgv.filter((a, i, all) => a !== '--require' && all[i - 1] !== '--require');
         delete require.cache[__filename];
         """;

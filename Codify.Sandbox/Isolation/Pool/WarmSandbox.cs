@@ -59,7 +59,7 @@ internal sealed class WarmSandbox : IDisposable
     }
 
     /// <summary>
-    /// Hands the program over: the cgroup is renamed after the execution and given the run's limits, the rlimits set as the
+    /// Hands the program over: the cgroup and run folder are renamed after the execution, the cgroup given the run's limits, the rlimits set as the
     /// launch wrapper would have, CPU and peak memory restarted (the run is charged from here), the program file filled,
     /// then the header sent. After this the sandbox is the run's, exactly like a cold one that has just started; the caller
     /// supervises it (and feeds stdin after the header). Returns why it could not, with nothing of the program run.
@@ -85,6 +85,7 @@ internal sealed class WarmSandbox : IDisposable
             await rlimits.ApplyAsync(Sandbox.HostUid, cgroup.Pids(), spec.Limits);
             cgroup.ResetUsage();
             var file = spec.ProgramFiles(Language)[0];
+            Sandbox.Folder.Rename(executionId);
             Sandbox.Folder.Refill($"src/{file.Name}", file.Content);
             // One write well under the pipe's capacity (arguments are at most 8 KiB): it never waits for the reader.
             var stdin = Sandbox.Process.StandardInput.BaseStream;

@@ -59,6 +59,35 @@ public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRu
             """
         },
         { "javascript", "console.log('out');\nprocess.exit(4);" },
+        {
+            // Worker threads inherit node's own options: the preload must neither print nor read stdin in them.
+            "javascript", """
+            const { Worker } = require('worker_threads');
+            const w = new Worker("console.log(JSON.stringify(process.execArgv), JSON.stringify(Object.keys(require.cache)))", { eval: true });
+            w.on('exit', code => console.log('worker exit', code, JSON.stringify(require('fs').readFileSync(0, 'utf8'))));
+            """
+        },
+        {
+            // A forked node gets process.execArgv: no preload (it would wait for a header forever).
+            "javascript", """
+            const fs = require('fs');
+            fs.writeFileSync('/tmp/child.js', "console.log('child', JSON.stringify(process.execArgv), JSON.stringify(process.argv.slice(2)))");
+            require('child_process').fork('/tmp/child.js', ['x']).on('exit', code => console.log('fork exit', code));
+            """
+        },
+        {
+            // The pids limit given at dispatch: as many threads start as in a cold run of the same limit.
+            "python", """
+            import threading, time
+            n = 0
+            try:
+                while True:
+                    threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
+                    n += 1
+            except RuntimeError as e:
+                print('threads', n, e)
+            """
+        },
         { "javascript", "let x = ;" },
     };
 
@@ -66,7 +95,7 @@ public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRu
     [MemberData(nameof(Programs))]
     public async Task A_program_sees_the_same_in_a_warm_sandbox_as_in_a_cold_one(string language, string code)
     {
-        var spec = new ExecutionSpec(language, code, "line one\nline two\n", SandboxRunnerFixture.Limits() with { FileSizeBytes = 5000, CpuTimeMs = 3000 },
+        var spec = new ExecutionSpec(language, code, "line one\nline two\n", SandboxRunnerFixture.Limits() with { FileSizeBytes = 5000, CpuTimeMs = 3000, Processes = 40 },
             Args: Args);
         var warmBefore = warm.Pooled!.WarmRuns;
 
