@@ -92,9 +92,22 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
             }
         }
 
-        if (Directory.Exists(Options.RunRoot))
+        await DeleteRunRootAsync(Options.RunRoot);
+    }
+
+    /// <summary>Deletes a test's run root; run folders are removed in the background after each run, so retry a walk that raced one.</summary>
+    public static async Task DeleteRunRootAsync(string root)
+    {
+        for (var attempt = 1; Directory.Exists(root); attempt++)
         {
-            Directory.Delete(Options.RunRoot, recursive: true);
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(20);
+            }
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
             {
                 using (warm)
                 {
-                    var failure = await warm.DispatchAsync(executionId, spec, pool.Rlimits);
+                    var failure = await warm.DispatchAsync(executionId, spec);
                     if (failure is null)
                     {
                         Count(ref _warmRuns, "warm", null);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Codify.Contracts;
 
@@ -10,13 +9,14 @@ namespace Codify.Sandbox.Isolation.Pool;
 /// CPU backstop with its slack, soft = hard. Warm sandboxes start with high hard limits, so this only ever lowers them.
 /// <para>
 /// prlimit(2) on another process needs CAP_SYS_RESOURCE or the target's real uid and gid, and hosts (like these VMs) may
-/// withhold CAP_SYS_RESOURCE even from root. So one dedicated thread sets its own *real* uid and gid to the sandbox's
-/// host uid for the call and back after (raw syscalls: they change this thread only, glibc's wrappers would change every
-/// thread). Its effective uid stays root throughout, so its capabilities and file access never change, and it never
-/// runs anything else. The sandbox cannot reach it: its pid namespace cannot name host threads.
+/// withhold CAP_SYS_RESOURCE even from root. So the calling thread sets its own *real* uid and gid to the sandbox's host
+/// uid for the calls and back right after, synchronously (no await in between, so nothing else runs on the thread), with
+/// raw syscalls: they change this thread only, where glibc's wrappers would change every thread of the service. Its
+/// effective uid stays root throughout, so its capabilities and file access never change. The sandbox cannot reach the
+/// thread meanwhile: its pid namespace cannot name host threads.
 /// </para>
 /// </summary>
-internal sealed class ProcessLimits : IDisposable
+internal static class ProcessLimits
 {
     private const int RlimitCpu = 0;
     private const int RlimitFsize = 1;
@@ -29,45 +29,14 @@ internal sealed class ProcessLimits : IDisposable
         _ => null,
     };
 
-    private readonly BlockingCollection<(int HostUid, IReadOnlyList<int> Pids, ExecutionLimits Limits, TaskCompletionSource Done)> _requests = new();
-    private readonly Thread _thread;
-    private string? _broken;
-
-    public ProcessLimits()
-    {
-        _thread = new Thread(Loop) { IsBackground = true, Name = "codify-sandbox-rlimits" };
-        _thread.Start();
-    }
+    private static volatile string? s_broken;
 
     /// <exception cref="IOException">A limit could not be set on a live process (the warm sandbox must not be used).</exception>
-    public Task ApplyAsync(int hostUid, IReadOnlyList<int> pids, ExecutionLimits limits)
+    public static void Apply(int hostUid, IReadOnlyList<int> pids, ExecutionLimits limits)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add((hostUid, pids, limits, done));
-        return done.Task;
-    }
-
-    private void Loop()
-    {
-        foreach (var (hostUid, pids, limits, done) in _requests.GetConsumingEnumerable())
+        if (s_broken is not null || Syscalls is not { } calls)
         {
-            try
-            {
-                Apply(hostUid, pids, limits);
-                done.SetResult();
-            }
-            catch (IOException e)
-            {
-                done.SetException(e);
-            }
-        }
-    }
-
-    private void Apply(int hostUid, IReadOnlyList<int> pids, ExecutionLimits limits)
-    {
-        if (_broken is not null || Syscalls is not { } calls)
-        {
-            throw new IOException(_broken ?? $"rlimits of warm sandboxes are not supported on {RuntimeInformation.ProcessArchitecture}");
+            throw new IOException(s_broken ?? $"rlimits of warm sandboxes are not supported on {RuntimeInformation.ProcessArchitecture}");
         }
 
         var (uid, gid) = (GetUid(), GetGid());
@@ -94,12 +63,12 @@ internal sealed class ProcessLimits : IDisposable
         }
     }
 
-    private void Restore((long SetResUid, long SetResGid) calls, uint uid, uint gid)
+    private static void Restore((long SetResUid, long SetResGid) calls, uint uid, uint gid)
     {
         if (Syscall(calls.SetResUid, uid, -1, -1) != 0 || Syscall(calls.SetResGid, gid, -1, -1) != 0)
         {
-            // Still effective root, so harmless; but it must never act for another sandbox's uid: refuse from now on.
-            _broken = $"the rlimit thread could not restore its real uid {uid}: errno {Marshal.GetLastPInvokeError()}";
+            // Still effective root, so no capability is lost or gained; but never again act with a changed real uid.
+            s_broken = $"a thread could not restore its real uid {uid} after setting rlimits: errno {Marshal.GetLastPInvokeError()}";
         }
     }
 
@@ -111,13 +80,6 @@ internal sealed class ProcessLimits : IDisposable
         {
             throw new IOException($"prlimit({pid}, {resource}) failed: errno {errno}");
         }
-    }
-
-    public void Dispose()
-    {
-        _requests.CompleteAdding();
-        _thread.Join(TimeSpan.FromSeconds(5));
-        _requests.Dispose();
     }
 
     [StructLayout(LayoutKind.Sequential)]

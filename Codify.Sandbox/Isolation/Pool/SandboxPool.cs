@@ -18,12 +18,8 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         .ToDictionary(l => l.Name, l => new Lane(l, options.Value.SizeFor(l.Name)), StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _refill = new(0);
-    private readonly ProcessLimits _rlimits = new();
 
     public PoolOptions Options => options.Value;
-
-    /// <summary>Sets a run's rlimits on a warm sandbox at dispatch.</summary>
-    internal ProcessLimits Rlimits => _rlimits;
 
     /// <summary>Whether this language has a pool at all (its size is not 0).</summary>
     public bool Serves(string language) => _lanes.ContainsKey(language);
@@ -152,7 +148,6 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
     public override void Dispose()
     {
         _refill.Dispose();
-        _rlimits.Dispose();
         base.Dispose();
     }
 

@@ -64,7 +64,7 @@ internal sealed class WarmSandbox : IDisposable
     /// then the header sent. After this the sandbox is the run's, exactly like a cold one that has just started; the caller
     /// supervises it (and feeds stdin after the header). Returns why it could not, with nothing of the program run.
     /// </summary>
-    public async Task<string?> DispatchAsync(string executionId, ExecutionSpec spec, ProcessLimits rlimits)
+    public async Task<string?> DispatchAsync(string executionId, ExecutionSpec spec)
     {
         if (!IsAlive)
         {
@@ -82,7 +82,7 @@ internal sealed class WarmSandbox : IDisposable
             cgroup.Rename($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}");
             // The idle caps give way to the run's own; a memory limit under what the idle interpreter holds is refused here.
             cgroup.ApplyLimits(spec.Limits);
-            await rlimits.ApplyAsync(Sandbox.HostUid, cgroup.Pids(), spec.Limits);
+            ProcessLimits.Apply(Sandbox.HostUid, cgroup.Pids(), spec.Limits);
             cgroup.ResetUsage();
             var file = spec.ProgramFiles(Language)[0];
             Sandbox.Folder.Rename(executionId);

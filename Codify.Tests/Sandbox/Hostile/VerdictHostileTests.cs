@@ -48,10 +48,7 @@ public class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
         }
         finally
         {
-            if (Directory.Exists(options.RunRoot))
-            {
-                Directory.Delete(options.RunRoot, recursive: true);
-            }
+            await SandboxRunnerFixture.DeleteRunRootAsync(options.RunRoot);
         }
     }
 
