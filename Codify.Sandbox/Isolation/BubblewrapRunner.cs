@@ -17,9 +17,12 @@ public sealed partial class BubblewrapRunner(
     SeccompProvider seccomp,
     HostUidPool uids,
     ProcessLauncher launcher,
-    ILogger<BubblewrapRunner> logger) : ISandboxRunner
+    ILogger<BubblewrapRunner> logger) : ISandboxRunner, IDisposable
 {
     internal SandboxStarter Starter { get; } = new(options.Value, cgroups, seccomp, uids, launcher);
+
+    /// <summary>Tears finished sandboxes down after their result (<see cref="SandboxCleanup"/>).</summary>
+    public SandboxCleanup Cleanup { get; } = new();
 
     internal IsolationState Isolation => isolation;
 
@@ -63,9 +66,13 @@ public sealed partial class BubblewrapRunner(
             return Broken(failure!);
         }
 
-        using (sandbox)
+        try
         {
             return await SuperviseAsync(sandbox, spec, onOutput, cancellationToken);
+        }
+        finally
+        {
+            Cleanup.Defer(sandbox);
         }
     }
 
@@ -81,6 +88,8 @@ public sealed partial class BubblewrapRunner(
 
         return result;
     }
+
+    public void Dispose() => Cleanup.Dispose();
 
     private ExecutionResult Broken(string reason)
     {

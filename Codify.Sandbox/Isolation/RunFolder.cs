@@ -68,33 +68,13 @@ public sealed class RunFolder : IDisposable
         stream.Write(Encoding.UTF8.GetBytes(content));
     }
 
-    /// <summary>
-    /// Removes the folder. Unlinking files that are still bind-mount sources of a sandbox whose mount namespace is being
-    /// torn down costs the kernel milliseconds, so the folder is first renamed (it no longer carries the execution's name)
-    /// and deleted in the background, off the run's result path.
-    /// </summary>
     public void Dispose()
     {
-        var doomed = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $"deleted-{Guid.NewGuid():N}");
         try
         {
-            Directory.Move(Path, doomed);
+            Directory.Delete(Path, recursive: true);
         }
         catch (IOException)
-        {
-            doomed = Path;
-        }
-
-        _ = Task.Run(() => Delete(doomed));
-    }
-
-    private static void Delete(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: a leftover folder holds only the host's own copy of the program.
         }

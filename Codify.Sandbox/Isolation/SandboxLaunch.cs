@@ -6,7 +6,8 @@ namespace Codify.Sandbox.Isolation;
 
 /// <summary>
 /// What one sandbox start needs: its names on the host (cgroup, run folder), the program files it sees read-only in its
-/// work dir, other host-written files bound read-only at absolute paths, the interpreter command, and its limits.
+/// work dir, other host-written files bound read-only at absolute paths, the interpreter command, its limits, and the
+/// nice value it starts with (a warm sandbox starts in the background at a lower priority).
 /// </summary>
 internal sealed record SandboxLaunch(
     string CgroupName,
@@ -14,7 +15,8 @@ internal sealed record SandboxLaunch(
     IReadOnlyList<SourceFile> ProgramFiles,
     IReadOnlyList<string> Command,
     ExecutionLimits Limits,
-    IReadOnlyList<(string Name, string Content, string SandboxPath)>? ExtraFiles = null);
+    IReadOnlyList<(string Name, string Content, string SandboxPath)>? ExtraFiles = null,
+    int Niceness = 0);
 
 /// <summary>
 /// One started sandbox and everything it holds on the host. Disposing kills the whole cgroup first (every process of the

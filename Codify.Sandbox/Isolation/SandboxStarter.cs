@@ -70,6 +70,12 @@ internal sealed class SandboxStarter(IsolationOptions options, ICgroupDriver cgr
             }
 
             var process = await launcher.StartAsync(start);
+            if (launch.Niceness != 0)
+            {
+                // Set while the wrapper still joins its cgroups (milliseconds), before it forks: every process inherits it.
+                Pool.Niceness.Set(process.Id, launch.Niceness);
+            }
+
             return (new StartedSandbox(process, cgroup, folder, hostUid, failureMarker), null);
         }
         catch (Win32Exception e)

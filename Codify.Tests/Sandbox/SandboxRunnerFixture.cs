@@ -33,6 +33,9 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 
     public RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
 
+    /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
+    public Task WhenCleanedUpAsync() => Sandbox.Runner.Cleanup.WhenIdleAsync();
+
     /// <summary>Warm sandboxes per language; null: no pool.</summary>
     protected virtual PoolOptions? PoolSizes => null;
 
@@ -92,6 +95,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
             }
         }
 
+        await WhenCleanedUpAsync();
         await DeleteRunRootAsync(Options.RunRoot);
     }
 

@@ -63,6 +63,18 @@ internal abstract class CgroupRun : IReusableCgroupRun
         }
     }
 
+    public virtual void SignalAll()
+    {
+        try
+        {
+            CgroupKiller.KillOnce(Fs, ProcsFiles, _suffix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // Dispose's KillAll tries again and reports.
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -72,75 +84,13 @@ internal abstract class CgroupRun : IReusableCgroupRun
 
         _disposed = true;
         KillAll();
-        var emptied = IsEmpty();
         // Children first would matter only for nested cgroups; a run's folders are leaves in separate hierarchies.
         foreach (var dir in Dirs)
         {
-            if (emptied && TryRemoveOnce(dir))
+            if (!Fs.RemoveWithRetry(dir, RemoveBudget))
             {
-                continue;
+                CgroupLog.NotRemoved(Logger, dir);
             }
-
-            if (emptied && TryRenameAside(dir) is { } aside)
-            {
-                // Empty, but the kernel is still releasing its exited tasks (EBUSY): removed in the background under a
-                // name that no longer carries the run's, so the run's result does not wait on the kernel's bookkeeping.
-                _ = Task.Run(() => Remove(aside));
-                continue;
-            }
-
-            Remove(dir);
-        }
-    }
-
-    private bool IsEmpty()
-    {
-        try
-        {
-            return ProcsFiles.All(f => Fs.ReadPids(f).Count == 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return false;
-        }
-    }
-
-    private bool TryRemoveOnce(string dir)
-    {
-        try
-        {
-            Fs.RemoveDirectory(dir);
-            return true;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    private string? TryRenameAside(string dir)
-    {
-        var aside = Path.Combine(Path.GetDirectoryName(dir)!, $"deleted-{Guid.NewGuid():N}");
-        try
-        {
-            Fs.Rename(dir, aside);
-            return aside;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private void Remove(string dir)
-    {
-        if (!Fs.RemoveWithRetry(dir, RemoveBudget))
-        {
-            CgroupLog.NotRemoved(Logger, dir);
         }
     }
 

@@ -44,23 +44,34 @@ internal sealed class CgroupV2Run(string dir, string runSuffix, CgroupOptions op
         // Dirs (and so Dir) already follow the rename.
     }
 
-    public override void KillAll()
+    public override void SignalAll()
+    {
+        // cgroup.kill is atomic even against a fork bomb; the base pass covers kernels without it.
+        TryWriteKill();
+        base.SignalAll();
+    }
+
+    private void TryWriteKill()
     {
         var kill = Path.Combine(Dir, "cgroup.kill");
         if (Fs.FileExists(kill))
         {
             try
             {
-                // The kernel kills every task, including ones forking right now: no race with a fork bomb.
                 Fs.Write(kill, "1");
             }
             catch (IOException)
             {
-                // Fall back to the signal loop below.
+                // The signal loop covers it.
             }
         }
+    }
 
-        // Before 5.14 there is no cgroup.kill; after it, this only waits until the cgroup is empty.
+    public override void KillAll()
+    {
+        // The kernel kills every task, including ones forking right now: no race with a fork bomb. Before 5.14 there is
+        // no cgroup.kill; after it, the base loop only waits until the cgroup is empty.
+        TryWriteKill();
         base.KillAll();
     }
 }

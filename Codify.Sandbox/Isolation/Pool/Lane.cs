@@ -6,7 +6,7 @@ namespace Codify.Sandbox.Isolation.Pool;
 internal sealed class Lane(LanguageInfo language, int size)
 {
     private readonly Lock _gate = new();
-    private readonly List<Task<WarmSandbox?>> _entries = [];
+    private readonly List<WarmStart> _entries = [];
     private int _failures;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
 
@@ -25,7 +25,7 @@ internal sealed class Lane(LanguageInfo language, int size)
         }
     }
 
-    public void Add(Task<WarmSandbox?> entry)
+    public void Add(WarmStart entry)
     {
         lock (_gate)
         {
@@ -34,12 +34,12 @@ internal sealed class Lane(LanguageInfo language, int size)
     }
 
     /// <summary>A ready one if any, else the oldest still starting; null when the lane is empty.</summary>
-    public Task<WarmSandbox?>? Take()
+    public WarmStart? Take()
     {
         lock (_gate)
         {
             _entries.RemoveAll(IsFailed);
-            var index = _entries.FindIndex(e => e.IsCompletedSuccessfully);
+            var index = _entries.FindIndex(e => e.Ready.IsCompletedSuccessfully);
             if (index < 0 && _entries.Count > 0)
             {
                 index = 0;
@@ -61,7 +61,7 @@ internal sealed class Lane(LanguageInfo language, int size)
     {
         lock (_gate)
         {
-            return _entries.Where(e => e.IsCompletedSuccessfully && e.Result is not null).Select(e => e.Result!).ToList();
+            return _entries.Where(e => e.Ready.IsCompletedSuccessfully && e.Ready.Result is not null).Select(e => e.Ready.Result!).ToList();
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed class Lane(LanguageInfo language, int size)
     {
         lock (_gate)
         {
-            return _entries.Count(e => e.IsCompletedSuccessfully && e.Result is not null);
+            return _entries.Count(e => e.Ready.IsCompletedSuccessfully && e.Ready.Result is not null);
         }
     }
 
@@ -94,5 +94,5 @@ internal sealed class Lane(LanguageInfo language, int size)
         }
     }
 
-    private static bool IsFailed(Task<WarmSandbox?> entry) => entry.IsCompleted && (!entry.IsCompletedSuccessfully || entry.Result is null);
+    private static bool IsFailed(WarmStart entry) => entry.Ready.IsCompleted && (!entry.Ready.IsCompletedSuccessfully || entry.Ready.Result is null);
 }

@@ -36,7 +36,7 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
         {
             if (await pool.TakeAsync(Languages.Find(spec.Language)!.Name) is { } warm)
             {
-                using (warm)
+                try
                 {
                     var failure = await warm.DispatchAsync(executionId, spec);
                     if (failure is null)
@@ -48,6 +48,10 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
                     // Nothing of the program ran: it runs cold instead.
                     LogDispatchFailed(logger, executionId, failure);
                     reason = "dispatch failed";
+                }
+                finally
+                {
+                    cold.Cleanup.Defer(warm);
                 }
             }
             else

@@ -48,7 +48,12 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
             }
 
             _refill.Release();
-            if (await entry is { } warm)
+            if (!entry.Ready.IsCompleted)
+            {
+                entry.Claim();
+            }
+
+            if (await entry.Ready is { } warm)
             {
                 if (warm.IsAlive)
                 {
@@ -100,11 +105,13 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         // Only this loop adds entries (takes only remove them), so room seen here is still there when adding.
         while (lane.HasRoom(DateTimeOffset.UtcNow))
         {
-            lane.Add(StartOneAsync(lane));
+            var start = new WarmStart();
+            start.Ready = StartOneAsync(lane, start);
+            lane.Add(start);
         }
     }
 
-    private async Task<WarmSandbox?> StartOneAsync(Lane lane)
+    private async Task<WarmSandbox?> StartOneAsync(Lane lane, WarmStart start)
     {
         // Off the refill loop: starts run side by side, and a slow one never holds up the others.
         await Task.Yield();
@@ -112,7 +119,7 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         string? failure;
         try
         {
-            (warm, failure) = await WarmSandbox.StartAsync(cold.Starter, cold.Options, options.Value, lane.Language);
+            (warm, failure) = await WarmSandbox.StartAsync(cold.Starter, cold.Options, options.Value, lane.Language, start.Launched);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -140,7 +147,7 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         {
             while (lane.Take() is { } entry)
             {
-                (await entry)?.Dispose();
+                (await entry.Ready)?.Dispose();
             }
         }
     }

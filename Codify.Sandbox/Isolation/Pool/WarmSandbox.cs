@@ -23,7 +23,7 @@ internal sealed class WarmSandbox : IDisposable
 
     /// <summary>Starts one warm sandbox and waits for its ready byte; a start that fails leaves nothing behind.</summary>
     public static async Task<(WarmSandbox? Warm, string? Failure)> StartAsync(
-        SandboxStarter starter, IsolationOptions isolation, PoolOptions pool, LanguageInfo language)
+        SandboxStarter starter, IsolationOptions isolation, PoolOptions pool, LanguageInfo language, Action<StartedSandbox>? launched = null)
     {
         var limits = IdleLimits(pool);
         var launch = new SandboxLaunch(
@@ -34,13 +34,15 @@ internal sealed class WarmSandbox : IDisposable
             // Built for the pool's run memory limit, not the idle cap: node's heap cap is fixed here for the run to come.
             WarmLaunchers.Command(isolation, language, limits with { MemoryBytes = pool.MemoryBytes }),
             limits,
-            WarmLaunchers.Files(language));
+            WarmLaunchers.Files(language),
+            Niceness.Idle);
         var (sandbox, failure) = await starter.StartAsync(launch);
         if (sandbox is null)
         {
             return (null, failure);
         }
 
+        launched?.Invoke(sandbox);
         var ready = new byte[1];
         var read = sandbox.Process.StandardOutput.BaseStream.ReadAsync(ready).AsTask();
         var readyInTime = await Task.WhenAny(read, Task.Delay(pool.StartTimeoutMs)) == read;
@@ -82,7 +84,10 @@ internal sealed class WarmSandbox : IDisposable
             cgroup.Rename($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}");
             // The idle caps give way to the run's own; a memory limit under what the idle interpreter holds is refused here.
             cgroup.ApplyLimits(spec.Limits);
-            ProcessLimits.Apply(Sandbox.HostUid, cgroup.Pids(), spec.Limits);
+            var pids = cgroup.Pids();
+            ProcessLimits.Apply(Sandbox.HostUid, pids, spec.Limits);
+            // Started in the background at a lower priority; the run gets the normal one, like a cold run.
+            Niceness.Reset(pids);
             cgroup.ResetUsage();
             var file = spec.ProgramFiles(Language)[0];
             Sandbox.Folder.Rename(executionId);

@@ -25,8 +25,8 @@ public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRu
         },
         {
             "python", """
-            import resource
-            print(resource.getrlimit(resource.RLIMIT_FSIZE), resource.getrlimit(resource.RLIMIT_CPU), resource.getrlimit(resource.RLIMIT_NOFILE))
+            import os, resource
+            print(os.nice(0), resource.getrlimit(resource.RLIMIT_FSIZE), resource.getrlimit(resource.RLIMIT_CPU), resource.getrlimit(resource.RLIMIT_NOFILE))
             print(open('/proc/self/status').read().count('\n') > 0, open('main.py').read()[:14])
             """
         },

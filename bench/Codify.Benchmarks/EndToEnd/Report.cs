@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+
+namespace Codify.Benchmarks.EndToEnd;
+
+/// <summary>The run's numbers, its ratios against the issue's targets, as console text and as docs/benchmarks.md.</summary>
+public sealed class Report(IReadOnlyList<(string Name, string Value)> machine, int requests, int poolSize, string configuration)
+{
+    public Dictionary<(bool Pool, string Language, int Concurrency), LoadResult> Results { get; } = [];
+
+    public Dictionary<(bool Pool, string Language), double> RawRate { get; } = [];
+
+    private LoadResult At(bool pool, string language, int concurrency) => Results[(pool, language, concurrency)];
+
+    /// <summary>Raw cold start p50 of the starts interleaved with the pooled concurrency-1 requests.</summary>
+    private double RawP50(bool pool, string language) => At(pool, language, 1).RawPaired.P50;
+
+    private IEnumerable<(string Target, string Language, double Value, double Bound, bool AtMost)> Targets(bool pool) =>
+        Workload.Languages.SelectMany(l => new[]
+        {
+            ("end-to-end p50 at concurrency 1 / raw cold start p50", l, At(pool, l, 1).Latency.P50 / RawP50(pool, l), 0.8, true),
+            ("API overhead p50 at concurrency 1 (ms)", l, At(pool, l, 1).Overhead.P50, 2.0, true),
+            ("throughput at concurrency 4 / raw starts two at a time", l, At(pool, l, 4).Throughput / RawRate[(pool, l)], 0.6, false),
+        });
+
+    public void Print(TextWriter o) => o.Write(Markdown());
+
+    public string Markdown()
+    {
+        var s = new StringBuilder();
+        s.AppendLine("# Benchmarks").AppendLine();
+        s.AppendLine("Produced by `dotnet run -c Release --project bench/Codify.Benchmarks` (as root): one run on one machine,")
+            .AppendLine("Redis + Sandbox + API started as child processes on loopback ports. Workload: hello world")
+            .AppendLine($"(`print('Hello, World!')`, `console.log('Hello, World!')`), `POST /api/execute?wait=true`, {requests} requests per")
+            .AppendLine($"row (closed loop), Sandbox with {Services.Slots} slots; pool on = {poolSize} warm sandboxes per language,")
+            .AppendLine($"pool off = `Sandbox:Pool` sizes 0. Built {configuration}. Raw cold start: the same Debian interpreter with the")
+            .AppendLine("sandbox's flags (`python3 -E -s -u main.py`, `node --max-old-space-size=192 main.js`), empty environment,")
+            .AppendLine("spawned from .NET, interleaved one for one with the concurrency-1 requests; \"two at a time\" right before")
+            .AppendLine("the concurrency-4 block. API overhead = request-to-answer time minus the run's own wall time.").AppendLine();
+        s.AppendLine("## Machine").AppendLine().AppendLine("| | |").AppendLine("| --- | --- |");
+        foreach (var (name, value) in machine)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} |");
+        }
+
+        s.AppendLine().AppendLine("## Targets").AppendLine().AppendLine("| target | language | pool on | pool off | bound | pool on meets it |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | --- |");
+        foreach (var ((target, language, on, bound, atMost), (_, _, off, _, _)) in Targets(true).Zip(Targets(false)))
+        {
+            var met = atMost ? on <= bound : on >= bound;
+            var by = atMost ? on - bound : bound - on;
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {target} | {EndToEndBenchmark.Lang(language)} | {on:F2} | {off:F2} | {(atMost ? "<=" : ">=")} {bound:F1} | {(met ? "yes" : $"no, by {by:F2}")} |");
+        }
+
+        s.AppendLine().AppendLine("## Raw cold interpreter start").AppendLine()
+            .AppendLine("| language | p50 ms (paired, pool on) | p95 ms | p50 ms (paired, pool off) | starts/s two at a time (pool on / off) |")
+            .AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var l in Workload.Languages)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {EndToEndBenchmark.Lang(l)} | {RawP50(true, l):F1} | {At(true, l, 1).RawPaired.P95:F1} | {RawP50(false, l):F1} | {RawRate[(true, l)]:F1} / {RawRate[(false, l)]:F1} |");
+        }
+
+        s.AppendLine().AppendLine("## Codify end to end").AppendLine()
+            .AppendLine("| pool | language | concurrency | p50 ms | p95 ms | p99 ms | requests/s | overhead p50 ms |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var ((pool, language, concurrency), r) in Results.OrderBy(r => !r.Key.Pool).ThenBy(r => r.Key.Language).ThenBy(r => r.Key.Concurrency))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {(pool ? "on" : "off")} | {EndToEndBenchmark.Lang(language)} | {concurrency} | {r.Latency.P50:F1} | {r.Latency.P95:F1} | {r.Latency.P99:F1} | {r.Throughput:F1} | {r.Overhead.P50:F1} |");
+        }
+
+        s.AppendLine().AppendLine("## Where the time goes (medians, ms)").AppendLine()
+            .AppendLine("Phases from the record's own timestamps: api in = request sent → record created; queue = created → started")
+            .AppendLine("(job picked up, record marked running); sandbox = started → completed minus the run (dispatch or start,")
+            .AppendLine("supervision, clean-up, result stored); run = the sandbox's wall time; api out = completed → answer received.")
+            .AppendLine().AppendLine("| pool | language | concurrency | api in | queue | sandbox | run | api out | total p50 |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var ((pool, language, concurrency), r) in Results.Where(r => r.Key.Concurrency is 1 or 4).OrderBy(r => !r.Key.Pool).ThenBy(r => r.Key.Language).ThenBy(r => r.Key.Concurrency))
+        {
+            var p = r.Phases;
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {(pool ? "on" : "off")} | {EndToEndBenchmark.Lang(language)} | {concurrency} | {p["api in"].P50:F1} | {p["queue"].P50:F1} | {p["sandbox"].P50:F1} | {p["run"].P50:F1} | {p["api out"].P50:F1} | {r.Latency.P50:F1} |");
+        }
+
+        return s.ToString();
+    }
+}
