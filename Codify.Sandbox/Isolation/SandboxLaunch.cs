@@ -40,6 +40,11 @@ internal sealed class StartedSandbox(Process process, ICgroupRun cgroup, RunFold
     public void Dispose()
     {
         Cgroup.Dispose();
+        // Process.Dispose leaves the standard streams open once they were used (the caller might still hold them): until
+        // a finalizer ran, each run would keep two or three pipes open in the service.
+        Process.StandardInput.Dispose();
+        Process.StandardOutput.Dispose();
+        Process.StandardError.Dispose();
         Process.Dispose();
         Folder.Dispose();
         hostUid.Dispose();

@@ -29,6 +29,19 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     }
 
     [Fact]
+    public async Task A_disposed_sandbox_closes_its_pipes_at_once_not_at_finalization()
+    {
+        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Runner.Starter, sandbox.Options, sandbox.Pool!.Options, Languages.Python);
+        Assert.True(warm is not null, failure);
+        var streams = new[] { warm.Sandbox.Process.StandardInput.BaseStream, warm.Sandbox.Process.StandardOutput.BaseStream, warm.Sandbox.Process.StandardError.BaseStream };
+
+        warm.Dispose();
+
+        // Process.Dispose alone leaves streams the caller touched open: a service would pile up pipes until a GC.
+        Assert.All(streams, s => Assert.Throws<ObjectDisposedException>(() => ((System.IO.Pipes.PipeStream)s).SafePipeHandle));
+    }
+
+    [Fact]
     public async Task A_warm_run_gets_the_memory_limit_given_at_dispatch_not_the_idle_one()
     {
         var warmBefore = sandbox.Pooled!.WarmRuns;

@@ -24,14 +24,18 @@ public sealed class LoadResult
     public Samples RawPaired { get; } = new();
 
     public double Throughput { get; set; }
+
+    /// <summary>CPU milliseconds per request, by part (<see cref="CpuMeter"/>).</summary>
+    public Dictionary<string, double> CpuPerRequest { get; set; } = [];
 }
 
 /// <summary>Closed-loop load: <c>concurrency</c> clients, each sending its next request when the last one answered.</summary>
 public static class LoadRunner
 {
-    public static async Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, RawStarts? pairedRaw = null)
+    public static async Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null)
     {
         var result = new LoadResult();
+        var before = cpu.Snapshot();
         var next = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
@@ -48,6 +52,7 @@ public static class LoadRunner
             }
         }));
         result.Throughput = requests / clock.Elapsed.TotalSeconds;
+        result.CpuPerRequest = CpuMeter.PerRequest(before, cpu.Snapshot(), requests);
         return result;
     }
 

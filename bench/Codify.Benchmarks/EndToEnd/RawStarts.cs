@@ -46,10 +46,14 @@ public sealed class RawStarts : IDisposable
             : throw new InvalidOperationException($"raw {language} printed '{stdout}' (exit {process.ExitCode})");
     }
 
+    /// <summary>CPU milliseconds of one raw start, from the last <see cref="RateAsync"/> (its children's CPU time).</summary>
+    public double LastCpuPerStart { get; private set; }
+
     /// <summary>Starts per second with <paramref name="parallel"/> starts always in flight, over <paramref name="total"/> starts.</summary>
     public async Task<double> RateAsync(string language, int parallel, int total)
     {
         var next = 0;
+        var cpuBefore = ChildrenCpuMs();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
         {
@@ -58,7 +62,16 @@ public sealed class RawStarts : IDisposable
                 await OnceAsync(language);
             }
         }));
-        return total / clock.Elapsed.TotalSeconds;
+        var rate = total / clock.Elapsed.TotalSeconds;
+        LastCpuPerStart = (ChildrenCpuMs() - cpuBefore) / total;
+        return rate;
+    }
+
+    private static double ChildrenCpuMs()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(f[13], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[14], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -10,6 +10,8 @@ public sealed class Report(IReadOnlyList<(string Name, string Value)> machine, i
 
     public Dictionary<(bool Pool, string Language), double> RawRate { get; } = [];
 
+    public Dictionary<(bool Pool, string Language), double> RawCpu { get; } = [];
+
     private LoadResult At(bool pool, string language, int concurrency) => Results[(pool, language, concurrency)];
 
     /// <summary>Raw cold start p50 of the starts interleaved with the pooled concurrency-1 requests.</summary>
@@ -82,6 +84,20 @@ public sealed class Report(IReadOnlyList<(string Name, string Value)> machine, i
             var p = r.Phases;
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"| {(pool ? "on" : "off")} | {EndToEndBenchmark.Lang(language)} | {concurrency} | {p["api in"].P50:F1} | {p["queue"].P50:F1} | {p["sandbox"].P50:F1} | {p["run"].P50:F1} | {p["api out"].P50:F1} | {r.Latency.P50:F1} |");
+        }
+
+        s.AppendLine().AppendLine("## Where the CPU goes (ms per request, concurrency 4)").AppendLine()
+            .AppendLine("Throughput on two cores is bound by CPU per request. Per-process CPU time (/proc/pid/stat) of the API, the")
+            .AppendLine("Sandbox service, Redis and the benchmark client; the sandboxes' own CPU (every run's cgroup, warm starts included)")
+            .AppendLine("from their parent cgroup's accounting; next to the CPU of one raw interpreter start. Other load on the machine")
+            .AppendLine("does not count here.").AppendLine()
+            .AppendLine("| pool | language | api | sandbox service | redis | sandboxes | client | total | raw start |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var ((pool, language, _), r) in Results.Where(r => r.Key.Concurrency == 4).OrderBy(r => !r.Key.Pool).ThenBy(r => r.Key.Language))
+        {
+            var c = r.CpuPerRequest;
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {(pool ? "on" : "off")} | {EndToEndBenchmark.Lang(language)} | {c["api"]:F1} | {c["sandbox service"]:F1} | {c["redis"]:F1} | {c["sandboxes"]:F1} | {c["client"]:F1} | {CpuMeter.Parts.Sum(p => c[p]):F1} | {RawCpu[(pool, language)]:F1} |");
         }
 
         return s.ToString();

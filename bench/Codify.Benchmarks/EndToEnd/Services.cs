@@ -31,6 +31,12 @@ public sealed class Services : IAsyncDisposable
 
     public Uri ApiUri => new($"http://127.0.0.1:{ApiPort}");
 
+    public int RedisPid => _redis!.Id;
+
+    public int ApiPid => _api!.Id;
+
+    public int SandboxPid => _sandbox!.Id;
+
     /// <summary>Sandbox slots: enough that no concurrency level of the benchmark queues behind them.</summary>
     public const int Slots = 8;
 
