@@ -11,7 +11,7 @@ public static class MachineInfo
         ("CPU", CpuModel()),
         ("Cores", $"{Environment.ProcessorCount}"),
         ("Memory", $"{MemTotalGiB():F1} GiB"),
-        ("Kernel", $"{RuntimeInformation.OSDescription}"),
+        ("Kernel", Read("/proc/sys/kernel/osrelease").Trim()),
         ("OS", OsName()),
         ("cgroups", Directory.Exists("/sys/fs/cgroup/memory") ? "v1" : "v2"),
         ("python3", Version("/usr/bin/python3", "--version")),
