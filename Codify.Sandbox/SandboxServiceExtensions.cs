@@ -1,5 +1,6 @@
 using Codify.Sandbox.Isolation;
 using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Isolation.Pool;
 using Codify.Sandbox.Isolation.Seccomp;
 using Codify.Sandbox.Jobs;
 using Codify.Sandbox.Registration;
@@ -35,7 +36,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IsolationState>();
         builder.Services.AddSingleton<BubblewrapRunner>();
-        builder.Services.AddSingleton<ISandboxRunner>(sp => sp.GetRequiredService<BubblewrapRunner>());
+        builder.Services.AddSandboxPool();
         builder.Services.AddSingleton<ExecutionRepository>();
         builder.Services.AddSingleton<JobFeed>();
         builder.Services.AddSingleton<JobHandler>();

@@ -13,10 +13,23 @@ public static class BubblewrapCommand
     /// <summary>The fd the launch wrapper opens the seccomp BPF file on.</summary>
     public const string SeccompFd = "3";
 
+    /// <summary>The path inside the sandbox where a warm sandbox's launcher file is bound (Isolation/Pool).</summary>
+    public const string LauncherDir = "/.codify";
+
     public static IReadOnlyList<string> Build(
         IsolationOptions options, int hostUid, LanguageInfo language, IReadOnlyList<(string HostPath, string Name)> programFiles,
-        string passwdFile, ExecutionLimits limits, IReadOnlyList<string>? programArgs = null)
+        string passwdFile, ExecutionLimits limits, IReadOnlyList<string>? programArgs = null) =>
+        Build(options, hostUid, programFiles, passwdFile, [.. InterpreterCommand(options, language, limits, programFiles[0].Name), .. programArgs ?? []]);
+
+    /// <summary>
+    /// The same isolation around any interpreter command (a warm sandbox's launcher, see Isolation/Pool): the layers never
+    /// depend on what runs inside. <paramref name="extraReadOnly"/> binds more host files read-only at absolute paths.
+    /// </summary>
+    public static IReadOnlyList<string> Build(
+        IsolationOptions options, int hostUid, IReadOnlyList<(string HostPath, string Name)> programFiles, string passwdFile,
+        IReadOnlyList<string> interpreterCommand, IReadOnlyList<(string HostPath, string SandboxPath)>? extraReadOnly = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var args = new List<string>
         {
             options.SetprivPath,
@@ -71,19 +84,27 @@ public static class BubblewrapCommand
         // The program's files are read-only binds of files the host wrote: the program cannot rewrite itself for a rerun.
         var insertAt = args.IndexOf("--chdir");
         args.InsertRange(insertAt, programFiles.SelectMany(f => new[] { "--ro-bind", f.HostPath, $"{WorkDir}/{f.Name}" }));
-        args.AddRange(InterpreterCommand(options, language, limits, programFiles[0].Name));
-        args.AddRange(programArgs ?? []);
+        insertAt = args.IndexOf("--chdir");
+        args.InsertRange(insertAt, (extraReadOnly ?? []).SelectMany(f => new[] { "--ro-bind", f.HostPath, f.SandboxPath }));
+        args.AddRange(interpreterCommand);
         return args;
     }
 
-    private static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language, ExecutionLimits limits, string entry) =>
+    /// <summary>Node's heap cap for a run's memory limit (it is fixed when node starts, so a warm node serves only runs with the same cap).</summary>
+    public static long NodeHeapMegabytes(ExecutionLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return Math.Max(8, limits.MemoryBytes * 3 / 4 / (1024 * 1024));
+    }
+
+    internal static string[] InterpreterCommand(IsolationOptions options, LanguageInfo language, ExecutionLimits limits, string entry) =>
         language.Name switch
         {
             // -E -s: no PYTHON* variables, no user site folder; -u: unbuffered, so output streams live as events. Not -I: it also drops the script's folder from sys.path,
             // which multi-file programs need for their own imports.
             "python" => [options.PythonPath, "-E", "-s", "-u", entry],
             // A heap cap under the cgroup limit: JS heap growth ends in node's own "heap out of memory" report, not a bare OOM kill.
-            "javascript" => [options.NodePath, $"--max-old-space-size={Math.Max(8, limits.MemoryBytes * 3 / 4 / (1024 * 1024))}", entry],
+            "javascript" => [options.NodePath, $"--max-old-space-size={NodeHeapMegabytes(limits)}", entry],
             _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "unsupported language"),
         };
 }

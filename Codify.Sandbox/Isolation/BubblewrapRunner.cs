@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using Codify.Contracts;
 using Codify.Sandbox.Isolation.Cgroups;
 using Codify.Sandbox.Isolation.Seccomp;
@@ -10,6 +8,7 @@ namespace Codify.Sandbox.Isolation;
 /// <summary>
 /// Runs one program with every isolation layer: its own cgroup (memory, pids, CPU), rlimits, seccomp, an
 /// unprivileged uid and fresh namespaces. A layer that cannot be set up fails the run closed and the service Unhealthy.
+/// This is the cold path: the sandbox is started for the run. Isolation/Pool serves runs from sandboxes started earlier.
 /// </summary>
 public sealed partial class BubblewrapRunner(
     IOptions<IsolationOptions> options,
@@ -18,9 +17,16 @@ public sealed partial class BubblewrapRunner(
     SeccompProvider seccomp,
     HostUidPool uids,
     ProcessLauncher launcher,
-    ILogger<BubblewrapRunner> logger) : ISandboxRunner
+    ILogger<BubblewrapRunner> logger) : ISandboxRunner, IDisposable
 {
-    private const string SyntheticPasswd = "root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/box:/usr/sbin/nologin\n";
+    internal SandboxStarter Starter { get; } = new(options.Value, cgroups, seccomp, uids, launcher);
+
+    /// <summary>Tears finished sandboxes down after their result (<see cref="SandboxCleanup"/>).</summary>
+    public SandboxCleanup Cleanup { get; } = new();
+
+    internal IsolationState Isolation => isolation;
+
+    internal IsolationOptions Options => options.Value;
 
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
@@ -52,74 +58,39 @@ public sealed partial class BubblewrapRunner(
             return ExecutionResult.InternalError($"unsafe file name '{unsafeFile.Name}'");
         }
 
-        SeccompFilter filter;
-        ICgroupRun cgroup;
-        HostUidPool.Lease hostUid;
+        var command = BubblewrapCommand.InterpreterCommand(options.Value, language, spec.Limits, files[0].Name).Concat(spec.Args ?? []).ToList();
+        // Named after the execution, so an operator (or a test) can tell which run a cgroup belongs to.
+        var launch = new SandboxLaunch($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", executionId, files, command, spec.Limits);
+        var (sandbox, failure) = await Starter.StartAsync(launch);
+        if (sandbox is null)
+        {
+            return Broken(failure!);
+        }
+
         try
         {
-            filter = seccomp.Filter;
-            hostUid = uids.Acquire();
+            return await SuperviseAsync(sandbox, spec, onOutput, stdin, cancellationToken);
         }
-        catch (Exception e) when (e is SeccompException or IOException or UnauthorizedAccessException)
+        finally
         {
-            return Broken($"{(e is SeccompException ? "seccomp" : "host uid")} setup failed: {e.Message}");
-        }
-
-        // Released only after the cgroup below is killed and gone: no process of this uid outlives the lease.
-        using var hostUidLease = hostUid;
-        try
-        {
-            // Named after the execution, so an operator (or a test) can tell which run a cgroup belongs to.
-            cgroup = cgroups.Create($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", spec.Limits);
-        }
-        catch (CgroupException e)
-        {
-            return Broken($"cgroup setup failed: {e.Message}");
-        }
-
-        using (cgroup)
-        using (var folder = RunFolder.Create(options.Value.RunRoot, executionId))
-        {
-            var passwd = folder.WriteFile("passwd", SyntheticPasswd);
-            var programFiles = files.Select(f => (folder.WriteFile($"src/{f.Name}", f.Content), f.Name)).ToList();
-            var sandbox = BubblewrapCommand.Build(options.Value, hostUid.Uid, language, programFiles, passwd, spec.Limits, spec.Args);
-            var start = new ProcessStartInfo(LaunchCommand.Shell)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            // Nothing of the Sandbox service's environment reaches bwrap, whose pid 1 would expose it in /proc/1/environ.
-            start.Environment.Clear();
-            var failureMarker = LaunchCommand.NewFailureMarker();
-            foreach (var arg in LaunchCommand.Build(failureMarker, filter.BpfPath, cgroup.ProcsFiles, spec.Limits, sandbox))
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            Process process;
-            try
-            {
-                process = await launcher.StartAsync(start);
-            }
-            catch (Win32Exception e)
-            {
-                return Broken($"cannot start {start.FileName}: {e.Message}");
-            }
-
-            using (process)
-            {
-                var result = await RunSupervisor.SuperviseAsync(process, cgroup, spec, failureMarker, logger, cancellationToken, onOutput, stdin);
-                if (result.Status == ExecutionStatus.InternalError)
-                {
-                    isolation.MarkBroken(result.Message ?? "sandbox setup failed");
-                }
-
-                return result;
-            }
+            Cleanup.Defer(sandbox);
         }
     }
+
+    /// <summary>Watches a started sandbox (cold, or warm once its program is handed over) until its verdict.</summary>
+    internal async Task<ExecutionResult> SuperviseAsync(StartedSandbox sandbox, ExecutionSpec spec, OutputChunkHandler? onOutput,
+        IStdinFeed? stdin, CancellationToken cancellationToken)
+    {
+        var result = await RunSupervisor.SuperviseAsync(sandbox.Process, sandbox.Cgroup, spec, sandbox.FailureMarker, logger, cancellationToken, onOutput, stdin);
+        if (result.Status == ExecutionStatus.InternalError)
+        {
+            isolation.MarkBroken(result.Message ?? "sandbox setup failed");
+        }
+
+        return result;
+    }
+
+    public void Dispose() => Cleanup.Dispose();
 
     private ExecutionResult Broken(string reason)
     {

@@ -21,6 +21,20 @@ internal static class InheritedDescriptors
     /// <exception cref="Win32Exception">A descriptor could not be inspected or marked: the caller must not start the sandbox.</exception>
     public static void MarkCloseOnExec()
     {
+        // One syscall on Linux 5.11+ (glibc 2.34+): every descriptor from 3 up gets close-on-exec. Listing /proc/self/fd
+        // costs a stat per descriptor (hundreds in a busy service), on the launcher thread, for every sandbox.
+        try
+        {
+            if (CloseRange(3, uint.MaxValue, CloseRangeCloexec) == 0)
+            {
+                return;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // An older libc: list and mark them one by one.
+        }
+
         foreach (var fd in Open().Where(fd => fd > 2))
         {
             var flags = Fcntl(fd, GetFlags, 0);
@@ -59,6 +73,12 @@ internal static class InheritedDescriptors
             throw new Win32Exception(errno, $"cannot mark descriptor {fd} close-on-exec");
         }
     }
+
+    private const int CloseRangeCloexec = 4; // CLOSE_RANGE_CLOEXEC
+
+    [DllImport("libc", EntryPoint = "close_range", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int CloseRange(uint first, uint last, int flags);
 
     [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -16,7 +16,7 @@ public sealed class RunFolder : IDisposable
 
     private RunFolder(string path) => Path = path;
 
-    public string Path { get; }
+    public string Path { get; private set; }
 
     public static RunFolder Create(string root, string executionId)
     {
@@ -40,6 +40,32 @@ public sealed class RunFolder : IDisposable
         });
         stream.Write(Encoding.UTF8.GetBytes(content));
         return file;
+    }
+
+    /// <summary>
+    /// Renames the folder (same root) after the execution a warm sandbox was given, as a cold run's folder is named. Bind
+    /// mounts of its files inside the sandbox follow the folder (they hold the files, not the path).
+    /// </summary>
+    public void Rename(string executionId)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $"{SafeName(executionId)}-{Guid.NewGuid():N}");
+        Directory.Move(Path, path);
+        Path = path;
+    }
+
+    /// <summary>
+    /// Fills a file this folder already holds (a warm sandbox's program file, bound read-only before its program was known).
+    /// Safe to open by path: the folder is the host's, root-owned and never writable by any sandbox uid, so nothing can have
+    /// been planted in it; and the file is opened, never created.
+    /// </summary>
+    public void Refill(string name, string content)
+    {
+        using var stream = new FileStream(System.IO.Path.Combine(Path, name), new FileStreamOptions
+        {
+            Mode = FileMode.Truncate,
+            Access = FileAccess.Write,
+        });
+        stream.Write(Encoding.UTF8.GetBytes(content));
     }
 
     public void Dispose()

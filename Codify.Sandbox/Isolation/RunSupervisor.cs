@@ -44,12 +44,15 @@ public static partial class RunSupervisor
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
-        var elapsed = clock.ElapsedMilliseconds;
-        await exited.CancelAsync();
-        var cpuExpired = await cpuWatch;
-        // Daemons that double-forked to outlive the run die here, before usage is read.
-        cgroup.KillAll();
+        // Rounded, not truncated: the API's overhead is measured as its answer time minus this.
+        var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
+        exited.Cancel();
+        // Daemons that double-forked to outlive the run are killed here, before usage is read. The verdict does not wait for
+        // the kernel to finish tearing them down: a SIGKILLed process runs nothing more, and the sandbox's disposal
+        // confirms the cgroup is empty (bounded wait) before its host uid is released.
+        cgroup.SignalAll();
         var usage = cgroup.ReadUsage();
+        var cpuExpired = await cpuWatch;
         if (await Task.WhenAny(pumps, Task.Delay(DrainGrace, CancellationToken.None)) != pumps)
         {
             LogPipesHeld(logger, process.Id);

@@ -160,6 +160,8 @@ public sealed class BubblewrapRunnerTests(SandboxRunnerFixture sandbox) : IClass
     public async Task The_run_folder_is_removed_after_the_run()
     {
         await sandbox.RunAsync("python", "print(1)");
+        // Teardown follows the result on the cleanup thread.
+        await sandbox.WhenCleanedUpAsync();
 
         Assert.Empty(Directory.GetDirectories(sandbox.Options.RunRoot));
     }

@@ -33,6 +33,7 @@ public sealed class RealSandbox : IDisposable
     public void Dispose()
     {
         Probe.Dispose();
+        Runner.Dispose();
         _launcher.Dispose();
         _seccomp.Dispose();
     }

@@ -1,10 +1,16 @@
 using Codify.Contracts;
 using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Isolation.Pool;
+using Codify.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Codify.Tests.Sandbox;
 
-/// <summary>A real bubblewrap runner, proven ready by the real probe, with its own run folder root.</summary>
-public sealed class SandboxRunnerFixture : IAsyncLifetime, IDisposable
+/// <summary>
+/// A real bubblewrap runner, proven ready by the real probe, with its own run folder root. Cold only; a derived fixture
+/// with <see cref="PoolSizes"/> serves runs from a real warm pool instead (the cold path stays the fallback).
+/// </summary>
+public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 {
     public IsolationOptions Options { get; } = new()
     {
@@ -12,12 +18,26 @@ public sealed class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     };
 
     private RealSandbox? _sandbox;
+    private SandboxPool? _pool;
+    private PooledSandboxRunner? _pooled;
 
     public IsolationState State => Sandbox.State;
 
-    public BubblewrapRunner Runner => Sandbox.Runner;
+    /// <summary>What the tests run programs through: the pooled runner when this fixture has a pool, else the cold one.</summary>
+    public ISandboxRunner Runner => (ISandboxRunner?)_pooled ?? Sandbox.Runner;
+
+    /// <summary>The pooled runner (its warm/cold counts), or null for a cold-only fixture.</summary>
+    public PooledSandboxRunner? Pooled => _pooled;
+
+    public SandboxPool? Pool => _pool;
 
     public RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
+
+    /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
+    public Task WhenCleanedUpAsync() => Sandbox.Runner.Cleanup.WhenIdleAsync();
+
+    /// <summary>Warm sandboxes per language; null: no pool.</summary>
+    protected virtual PoolOptions? PoolSizes => null;
 
     public static ExecutionLimits Limits(int wallMs = 10_000, long outputBytes = 1 << 20) =>
         new(WallTimeMs: wallMs, CpuTimeMs: wallMs, MemoryBytes: 256L << 20, Processes: 64, OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
@@ -31,17 +51,73 @@ public sealed class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         _sandbox = new RealSandbox(Options);
         await Sandbox.Probe.ProbeAsync(CancellationToken.None);
         Assert.True(State.IsReady, State.Reason);
+        if (PoolSizes is { } sizes)
+        {
+            _pool = new SandboxPool(Sandbox.Runner, Microsoft.Extensions.Options.Options.Create(sizes), NullLogger<SandboxPool>.Instance);
+            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, NullLogger<PooledSandboxRunner>.Instance);
+            await _pool.StartAsync(CancellationToken.None);
+            await WaitForFullPoolAsync();
+        }
     }
 
-    public void Dispose() => _sandbox?.Dispose();
-
-    public Task DisposeAsync()
+    /// <summary>Waits until every lane of the pool holds its full number of ready warm sandboxes.</summary>
+    public async Task WaitForFullPoolAsync()
     {
-        if (Directory.Exists(Options.RunRoot))
+        if (_pool is null)
         {
-            Directory.Delete(Options.RunRoot, recursive: true);
+            return;
         }
 
-        return Task.CompletedTask;
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult((Python: _pool.ReadyCount("python"), Node: _pool.ReadyCount("javascript"))),
+            ready => ready.Python == _pool.Options.Python && ready.Node == _pool.Options.Node,
+            TimeSpan.FromSeconds(30), "the warm pool filling up");
     }
+
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        _sandbox?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_pool is not null)
+        {
+            await _pool.StopAsync(CancellationToken.None);
+            // A pooled fixture that served nothing warm would have tested the cold path twice: fail its class loudly
+            // (a class cleanup failure fails the test run).
+            var pooling = _pool.Serves("python") || _pool.Serves("javascript");
+            if (pooling && _pooled!.ColdRuns > 0 && _pooled.WarmRuns == 0)
+            {
+                throw new InvalidOperationException($"the pooled fixture served all {_pooled.ColdRuns} runs cold");
+            }
+        }
+
+        await WhenCleanedUpAsync();
+        await DeleteRunRootAsync(Options.RunRoot);
+    }
+
+    /// <summary>Deletes a test's run root; run folders are removed in the background after each run, so retry a walk that raced one.</summary>
+    public static async Task DeleteRunRootAsync(string root)
+    {
+        for (var attempt = 1; Directory.Exists(root); attempt++)
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+}
+
+/// <summary>The same real sandbox behind a warm pool of one Python and one Node sandbox: every plain run is served warm.</summary>
+public sealed class PooledSandboxRunnerFixture : SandboxRunnerFixture
+{
+    protected override PoolOptions PoolSizes => new() { Python = 1, Node = 1 };
 }

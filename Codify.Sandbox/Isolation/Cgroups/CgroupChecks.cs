@@ -9,12 +9,22 @@ internal static partial class CgroupChecks
     public static void Validate(string runName, ExecutionLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        // One plain path segment only: "../x" or "a/b" would create or limit a cgroup outside the run's parent.
+        ValidateName(runName);
+        ValidateLimits(limits);
+    }
+
+    public static void ValidateName(string runName)
+    {
+        // One plain path segment only: "../x" or "a/b" would create, rename or limit a cgroup outside the run's parent.
         if (runName is null || !SafeName().IsMatch(runName))
         {
             throw new ArgumentException($"run name '{runName}' must be 1-100 of [A-Za-z0-9_-]", nameof(runName));
         }
+    }
 
+    public static void ValidateLimits(ExecutionLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
         // 0 or negative would mean "no limit" or a kernel error: a run never starts unlimited.
         if (limits.MemoryBytes < 1 << 20 || limits.Processes < 1)
         {

@@ -40,6 +40,9 @@ internal class CgroupFs
     /// <summary>rmdir: never recursive, the kernel refuses to unlink cgroup interface files and removes them itself.</summary>
     public virtual void RemoveDirectory(string path) => Directory.Delete(path, recursive: false);
 
+    /// <summary>rename(2) of a cgroup folder within its parent; a folder that exists at the target is an error.</summary>
+    public virtual void Rename(string from, string to) => Directory.Move(from, to);
+
     public virtual string Read(string path) => File.ReadAllText(path);
 
     /// <summary>One write(2) of the whole value into an existing file: cgroup files parse each write on its own.</summary>

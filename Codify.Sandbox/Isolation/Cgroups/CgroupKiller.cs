@@ -39,6 +39,15 @@ internal static class CgroupKiller
         }
     }
 
+    /// <summary>One SIGKILL to every process listed now; whatever forks meanwhile is left to <see cref="KillUntilEmpty"/>.</summary>
+    public static void KillOnce(CgroupFs fs, IReadOnlyList<string> procsFiles, string cgroupSuffix)
+    {
+        foreach (var pid in procsFiles.SelectMany(fs.ReadPids).Distinct())
+        {
+            Kill(pid, cgroupSuffix);
+        }
+    }
+
     /// <summary>
     /// Kills pid only if, through a pidfd, it is still the process in our cgroup: a pid that exited and was reused by an
     /// unrelated host process between reading cgroup.procs and signalling must not be killed.

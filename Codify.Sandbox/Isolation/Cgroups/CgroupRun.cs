@@ -1,28 +1,30 @@
+using Codify.Contracts;
+
 namespace Codify.Sandbox.Isolation.Cgroups;
 
 /// <summary>What both drivers' runs share: kill by cgroup membership, then remove the folders.</summary>
-internal abstract class CgroupRun : ICgroupRun
+internal abstract class CgroupRun : IReusableCgroupRun
 {
     /// <summary>How long rmdir is retried after the kill: the kernel releases exiting tasks asynchronously.</summary>
     private static readonly TimeSpan RemoveBudget = TimeSpan.FromSeconds(1);
 
-    private readonly string _suffix;
+    private string _suffix;
     private bool _disposed;
 
     protected CgroupRun(IReadOnlyList<string> dirs, string runSuffix, CgroupOptions options, CgroupFs fs, ILogger logger)
     {
         Dirs = dirs;
-        ProcsFiles = dirs.Select(d => Path.Combine(d, "cgroup.procs")).ToList();
+        ProcsFiles = ProcsOf(dirs);
         _suffix = runSuffix;
         Options = options;
         Fs = fs;
         Logger = logger;
     }
 
-    public IReadOnlyList<string> ProcsFiles { get; }
+    public IReadOnlyList<string> ProcsFiles { get; private set; }
 
     /// <summary>Every folder of the run, one per hierarchy.</summary>
-    public IReadOnlyList<string> Dirs { get; }
+    public IReadOnlyList<string> Dirs { get; private set; }
 
     protected CgroupOptions Options { get; }
 
@@ -61,6 +63,18 @@ internal abstract class CgroupRun : ICgroupRun
         }
     }
 
+    public virtual void SignalAll()
+    {
+        try
+        {
+            CgroupKiller.KillOnce(Fs, ProcsFiles, _suffix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // Dispose's KillAll tries again and reports.
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -80,5 +94,79 @@ internal abstract class CgroupRun : ICgroupRun
         }
     }
 
+    public void Rename(string runName)
+    {
+        CgroupChecks.ValidateName(runName);
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var dir in Dirs)
+            {
+                // Same parent only (the kernel refuses moves between parents): the run stays below <own>/codify.
+                var to = Path.Combine(Path.GetDirectoryName(dir)!, runName);
+                Fs.Rename(dir, to);
+                renamed[dir] = to;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RollBack(renamed);
+            throw new CgroupException($"cannot rename cgroup {Dirs[0]} to {runName}: {e.Message}", e);
+        }
+
+        _suffix = $"/{Options.ParentName}/{runName}";
+        Follow(renamed);
+    }
+
+    public IReadOnlyList<int> Pids()
+    {
+        try
+        {
+            return ProcsFiles.SelectMany(Fs.ReadPids).Distinct().ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new CgroupException($"cannot list processes of cgroup {Dirs[0]}: {e.Message}", e);
+        }
+    }
+
+    public abstract void ApplyLimits(ExecutionLimits limits);
+
+    public abstract void ResetUsage();
+
+    /// <summary>
+    /// Best effort back to the old names. A folder that stays renamed is followed, and the kill still matches: the
+    /// hierarchy whose rename failed keeps the old name, and every process of the run is in every hierarchy.
+    /// </summary>
+    private void RollBack(Dictionary<string, string> renamed)
+    {
+        foreach (var (from, to) in renamed.Reverse().ToList())
+        {
+            try
+            {
+                Fs.Rename(to, from);
+                renamed.Remove(from);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                CgroupLog.NotRenamedBack(Logger, to, from);
+            }
+        }
+
+        Follow(renamed);
+    }
+
+    private void Follow(IReadOnlyDictionary<string, string> renamed)
+    {
+        Dirs = Dirs.Select(d => renamed.GetValueOrDefault(d, d)).ToList();
+        ProcsFiles = ProcsOf(Dirs);
+        OnRenamed(renamed);
+    }
+
+    /// <summary>Lets a driver's run follow its folders to their new names (old path → new path).</summary>
+    protected abstract void OnRenamed(IReadOnlyDictionary<string, string> renamed);
+
     protected abstract CgroupUsage Usage();
+
+    private static List<string> ProcsOf(IEnumerable<string> dirs) => dirs.Select(d => Path.Combine(d, "cgroup.procs")).ToList();
 }

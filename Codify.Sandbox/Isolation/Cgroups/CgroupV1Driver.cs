@@ -45,9 +45,8 @@ public sealed class CgroupV1Driver : ICgroupDriver
                 dirs[controller] = MakeRunDir(controller, runName, created);
             }
 
-            LimitMemory(dirs["memory"], limits.MemoryBytes);
-            // A fork bomb stops at the pids limit instead of exhausting the host's process table.
-            _fs.SetLimit(dirs["pids"], "pids.max", limits.Processes.ToString(CultureInfo.InvariantCulture));
+            CgroupV1Limits.Memory(_fs, dirs["memory"], limits.MemoryBytes, _options.SwapsPath);
+            CgroupV1Limits.Pids(_fs, dirs["pids"], limits.Processes);
             if (_cpuUsable)
             {
                 TryLimitCpu(runName, dirs, created);
@@ -61,25 +60,6 @@ public sealed class CgroupV1Driver : ICgroupDriver
             created.ForEach(d => _fs.RemoveWithRetry(d, TimeSpan.Zero));
             throw;
         }
-    }
-
-    private void LimitMemory(string dir, long bytes)
-    {
-        var value = bytes.ToString(CultureInfo.InvariantCulture);
-        // A run that allocates past its limit is OOM-killed instead of starving the host.
-        _fs.SetLimit(dir, "memory.limit_in_bytes", value);
-        if (_fs.FileExists(Path.Combine(dir, "memory.memsw.limit_in_bytes")))
-        {
-            // memory+swap equal to memory: a run cannot page out to swap to get past its memory limit.
-            _fs.SetLimit(dir, "memory.memsw.limit_in_bytes", value);
-        }
-        else if (_fs.SwapActive(_options.SwapsPath))
-        {
-            // Without swap accounting an active swap would let a run exceed its limit: refuse (boot with swapaccount=1).
-            throw new CgroupException($"swap is active but {dir} has no memory.memsw.limit_in_bytes: swap cannot be limited");
-        }
-
-        // else: no memsw file and no swap on this host (like these VMs): there is nothing to page out to.
     }
 
     private void TryLimitCpu(string runName, Dictionary<string, string> dirs, List<string> created)

@@ -26,8 +26,14 @@ public interface ICgroupRun : IDisposable
 
     CgroupUsage ReadUsage();
 
-    /// <summary>Kills every process of the run, including ones that left the sandbox's process tree.</summary>
+    /// <summary>Kills every process of the run, including ones that left the sandbox's process tree, and waits (bounded) until they are gone.</summary>
     void KillAll();
+
+    /// <summary>
+    /// Sends every process of the run SIGKILL without waiting for the kernel to finish tearing them down: none of them runs
+    /// another instruction of its own. <see cref="KillAll"/> (as Dispose does) then confirms the cgroup is empty.
+    /// </summary>
+    void SignalAll() => KillAll();
 }
 
 /// <summary>Cumulative CPU time, peak memory, whether the kernel OOM-killed a process, and the current number of tasks.</summary>

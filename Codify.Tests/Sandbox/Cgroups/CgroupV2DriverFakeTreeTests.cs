@@ -178,4 +178,28 @@ public sealed class CgroupV2DriverFakeTreeTests : IDisposable
     [Fact]
     public void Unlimited_memory_or_processes_are_refused() =>
         Assert.Throws<CgroupException>(() => Driver().Create("run1", Limits with { Processes = 0 }));
+
+    [Fact]
+    public void A_reused_run_counts_cpu_and_oom_kills_from_its_reset_and_takes_new_limits_and_name()
+    {
+        var run = (IReusableCgroupRun)Driver().Create("pool1", Limits);
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "cpu.stat"), "usage_usec 500000\nuser_usec 0\nsystem_usec 0\n");
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.events"), "low 0\nhigh 0\nmax 0\noom 1\noom_kill 1\noom_group_kill 0\n");
+
+        run.ResetUsage();
+        run.ApplyLimits(Limits with { MemoryBytes = 256L << 20, Processes = 64 });
+        run.Rename("run-exec1");
+        File.WriteAllText(Path.Combine(RunDir("run-exec1"), "cpu.stat"), "usage_usec 700000\nuser_usec 0\nsystem_usec 0\n");
+        var usage = run.ReadUsage();
+
+        Assert.Equal(200, usage.CpuTimeMs);
+        Assert.False(usage.OomKilled);
+        Assert.False(Directory.Exists(RunDir("pool1")));
+        Assert.Equal([Path.Combine(RunDir("run-exec1"), "cgroup.procs")], run.ProcsFiles);
+        Assert.Equal((256L << 20).ToString(), Read("run-exec1", "memory.max"));
+        Assert.Equal("64", Read("run-exec1", "pids.max"));
+        Assert.Equal("0", Read("run-exec1", "memory.swap.max"));
+        run.Dispose();
+        Assert.False(Directory.Exists(RunDir("run-exec1")));
+    }
 }

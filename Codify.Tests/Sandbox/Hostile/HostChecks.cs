@@ -49,6 +49,9 @@ public static class HostChecks
     /// <summary>Everything the run could have left on the host is gone, and a hello world in the same language still completes.</summary>
     public static async Task AssertHostUntouchedAsync(this SandboxRunnerFixture sandbox, HostileRun run)
     {
+        // A finished sandbox's processes are dead before its result; its empty cgroup folders and run folder are removed
+        // right after, off the result's path: once that is done, nothing of the run may be left.
+        await sandbox.WhenCleanedUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var leftovers = Leftovers(sandbox, run.Marker);
         Assert.True(leftovers.Count == 0, $"run {run.Marker} ({run.Result.Status.ToWire()}) left on the host:\n{string.Join('\n', leftovers)}");
         await sandbox.AssertNextRunCompletesAsync(run.Language);

@@ -4,7 +4,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Runs share nothing: what one run leaves in its writable mounts is gone for the next, and two live runs cannot see each other.</summary>
-public sealed class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
+public class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);
 
@@ -100,8 +100,9 @@ public sealed class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IC
             return JsonSerializer.Deserialize<JsonElement>(run.Result.Stdout);
         }).ToList();
         Assert.All(reports, r => Assert.Equal(0, r.GetProperty("seen").GetArrayLength()));
-        // Each saw its own marker (3 files, bwrap naming its run folder, its sleep child): the scan itself works.
-        Assert.All(reports, r => Assert.InRange(r.GetProperty("own").GetInt32(), 5, 10));
+        // Each saw its own marker (3 files, bwrap naming its run folder, its sleep child): the scan itself works. A warm
+        // sandbox's bwrap was started before its run had a name: its command line names a pool folder instead.
+        Assert.All(reports, r => Assert.InRange(r.GetProperty("own").GetInt32(), sandbox.Pool is null ? 5 : 4, 10));
         // They really ran at the same time.
         Assert.True(
             reports.Max(r => r.GetProperty("start").GetDouble()) < reports.Min(r => r.GetProperty("end").GetDouble()),

@@ -5,7 +5,7 @@ using Codify.Sandbox.Isolation.Cgroups;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Programs that try to forge the Sandbox's own verdicts: they get the verdict of what they really did.</summary>
-public sealed class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
+public class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);
 
@@ -48,10 +48,7 @@ public sealed class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFi
         }
         finally
         {
-            if (Directory.Exists(options.RunRoot))
-            {
-                Directory.Delete(options.RunRoot, recursive: true);
-            }
+            await SandboxRunnerFixture.DeleteRunRootAsync(options.RunRoot);
         }
     }
 

@@ -28,7 +28,7 @@ public static class SandboxStartBenchmark
         var state = new IsolationState();
         using var seccomp = new SeccompProvider(isolation, NullLogger<SeccompProvider>.Instance);
         using var launcher = new ProcessLauncher();
-        var runner = new BubblewrapRunner(isolation, state, CgroupDetector.Detect(new CgroupOptions()).Driver, seccomp, new HostUidPool(isolation), launcher,
+        using var runner = new BubblewrapRunner(isolation, state, CgroupDetector.Detect(new CgroupOptions()).Driver, seccomp, new HostUidPool(isolation), launcher,
             NullLogger<BubblewrapRunner>.Instance);
         using var probe = new IsolationProbe(runner, state, isolation, NullLogger<IsolationProbe>.Instance);
         await probe.ProbeAsync(CancellationToken.None);

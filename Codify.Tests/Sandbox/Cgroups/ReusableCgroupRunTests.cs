@@ -1,0 +1,108 @@
+using Codify.Contracts;
+using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Tests.Infrastructure;
+using static Codify.Tests.Sandbox.Cgroups.CgroupTestProcesses;
+
+namespace Codify.Tests.Sandbox.Cgroups;
+
+/// <summary>
+/// A run's cgroup created ahead of time and re-targeted at dispatch (the warm pool): renamed with its processes inside,
+/// re-limited, its CPU time and peak memory counted from the reset on. Real v1 cgroups on this host, real processes.
+/// </summary>
+public sealed class ReusableCgroupRunTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    private static readonly ExecutionLimits Idle = new(
+        WallTimeMs: 10_000, CpuTimeMs: 10_000, MemoryBytes: 96L << 20, Processes: 32, OutputBytes: 1024, FileSizeBytes: 1024);
+
+    private static readonly ICgroupDriver Driver = CgroupDetector.Detect(new CgroupOptions()).Driver;
+
+    [Fact]
+    public async Task Usage_before_the_reset_is_not_charged_to_the_run()
+    {
+        using var run = (IReusableCgroupRun)Driver.Create(NewRunName(), Idle);
+        // Burns 300 ms of CPU and touches 40 MiB, gives the memory back, says so, then only sleeps.
+        using var child = StartInside(run, Python, "-I", "-S", "-c",
+            "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\nb = bytearray(40 << 20)\nb[::4096] = b'x' * len(b[::4096])\ndel b\nprint('done', flush=True)\ntime.sleep(30)");
+        Assert.Equal("done", await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        var before = run.ReadUsage();
+
+        run.ResetUsage();
+        var after = run.ReadUsage();
+
+        Assert.InRange(before.CpuTimeMs, 250, 60_000);
+        Assert.InRange(before.MemoryPeakBytes, 40L << 20, 96L << 20);
+        Assert.InRange(after.CpuTimeMs, 0, 100);
+        Assert.InRange(after.MemoryPeakBytes, 0, 30L << 20);
+        Assert.False(after.OomKilled);
+    }
+
+    [Fact]
+    public async Task Rename_keeps_the_processes_inside_and_the_kill_still_finds_them()
+    {
+        using var run = (IReusableCgroupRun)Driver.Create(NewRunName(), Idle);
+        using var child = StartInside(run, "/bin/sleep", "300");
+        var pid = (await WaitForTasksAsync(run, 1))[0];
+        var renamed = NewRunName();
+
+        run.Rename(renamed);
+
+        Assert.All(run.ProcsFiles, f => Assert.EndsWith($"/codify/{renamed}/cgroup.procs", f, StringComparison.Ordinal));
+        Assert.Equal([pid], run.Pids());
+        Assert.Contains($"/codify/{renamed}", await File.ReadAllTextAsync($"/proc/{pid}/cgroup"), StringComparison.Ordinal);
+        run.Dispose();
+        Assert.False(IsAlive(pid));
+        Assert.All(run.ProcsFiles, f => Assert.False(Directory.Exists(Path.GetDirectoryName(f))));
+    }
+
+    [Fact]
+    public void Limits_can_be_raised_and_lowered_with_swap_following_memory()
+    {
+        using var run = (IReusableCgroupRun)Driver.Create(NewRunName(), Idle);
+        var dirs = run.ProcsFiles.Select(Path.GetDirectoryName).ToList();
+        var memory = dirs.Single(d => File.Exists(Path.Combine(d!, "memory.limit_in_bytes")))!;
+        var pids = dirs.Single(d => File.Exists(Path.Combine(d!, "pids.max")))!;
+        string Read(string dir, string file) => File.ReadAllText(Path.Combine(dir, file)).Trim();
+
+        run.ApplyLimits(Idle with { MemoryBytes = 512L << 20, Processes = 100 });
+        var raised = (Read(memory, "memory.limit_in_bytes"), Read(pids, "pids.max"));
+        run.ApplyLimits(Idle with { MemoryBytes = 48L << 20, Processes = 40 });
+        var lowered = (Read(memory, "memory.limit_in_bytes"), Read(pids, "pids.max"));
+
+        Assert.Equal(((512L << 20).ToString(), "100"), raised);
+        Assert.Equal(((48L << 20).ToString(), "40"), lowered);
+        if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))
+        {
+            Assert.Equal((48L << 20).ToString(), Read(memory, "memory.memsw.limit_in_bytes"));
+        }
+    }
+
+    [Fact]
+    public void A_rename_to_an_unsafe_name_is_refused_before_touching_anything()
+    {
+        using var run = (IReusableCgroupRun)Driver.Create(NewRunName(), Idle);
+        var before = run.ProcsFiles.ToList();
+
+        Assert.Throws<ArgumentException>(() => run.Rename("../escape"));
+        Assert.Equal(before, run.ProcsFiles);
+        Assert.All(before, f => Assert.True(File.Exists(f)));
+    }
+
+    [Fact]
+    public async Task An_oom_kill_before_the_reset_is_not_reported_for_the_run()
+    {
+        using var run = (IReusableCgroupRun)Driver.Create(NewRunName(), Idle with { MemoryBytes = 32L << 20 });
+        using (var hog = StartInside(run, Python, "-I", "-S", "-c", "b = bytearray(100 << 20)"))
+        {
+            Assert.Equal(137, await ExitCodeAsync(hog));
+        }
+
+        Assert.True(run.ReadUsage().OomKilled);
+
+        run.ResetUsage();
+
+        Assert.False(run.ReadUsage().OomKilled);
+        await Eventually.ReturnsAsync(() => Task.FromResult(run.Pids().Count), n => n == 0, TimeSpan.FromSeconds(5), "the run emptying");
+    }
+}

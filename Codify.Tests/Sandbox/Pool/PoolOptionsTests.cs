@@ -1,0 +1,50 @@
+using Codify.Sandbox;
+using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Isolation.Pool;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Codify.Tests.Sandbox.Pool;
+
+/// <summary>Idle warm sandboxes count against the host uid budget: start-up refuses a pool the uids cannot cover.</summary>
+public sealed class PoolOptionsTests
+{
+    private static PoolOptions Resolve(int hostUids) =>
+        Build(new Dictionary<string, string?>
+        {
+            ["Isolation:HostUidCount"] = hostUids.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sandbox:MaxConcurrentExecutions"] = "4",
+            ["Sandbox:Pool:Python"] = "2",
+            ["Sandbox:Pool:Node"] = "1",
+        }).GetRequiredService<IOptions<PoolOptions>>().Value;
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section);
+        services.AddOptions<IsolationOptions>().BindConfiguration(IsolationOptions.Section);
+        services.AddSandboxPool();
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void Host_uids_must_cover_the_running_slots_plus_every_idle_warm_sandbox()
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Resolve(hostUids: 6));
+        var accepted = Resolve(hostUids: 7);
+
+        Assert.Contains("Isolation:HostUidCount", refused.Message, StringComparison.Ordinal);
+        Assert.Equal((2, 1), (accepted.Python, accepted.Node));
+    }
+
+    [Fact]
+    public void A_negative_pool_size_is_refused()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Sandbox:Pool:Python"] = "-1" });
+
+        var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PoolOptions>>().Value);
+
+        Assert.Contains("Python", refused.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,100 @@
+using Codify.Contracts;
+
+namespace Codify.Benchmarks.EndToEnd;
+
+/// <summary>
+/// One run, one machine: raw cold interpreter starts, then Codify end to end (POST /api/execute?wait=true, hello world)
+/// with the warm pool on and off, at concurrency 1, 2, 4 and 8, each language. Prints the ratios against the targets and
+/// writes them to docs/benchmarks.md.
+/// </summary>
+public static class EndToEndBenchmark
+{
+    public static readonly int[] Concurrency = [1, 2, 4, 8];
+
+    public static async Task<int> RunAsync(int requests, int poolSize, string repo, string configuration)
+    {
+        var machine = MachineInfo.Describe();
+        using var raw = new RawStarts();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        await using var stack = await Services.StartAsync(repo, configuration);
+        http.BaseAddress = stack.ApiUri;
+        var cpu = new CpuMeter(stack);
+        var report = new Report(machine, requests, poolSize, configuration);
+        foreach (var pool in new[] { poolSize, 0 })
+        {
+            await stack.StartSandboxAsync(pool);
+            await WarmUpAsync(http);
+            foreach (var language in Workload.Languages)
+            {
+                foreach (var concurrency in Concurrency)
+                {
+                    if (concurrency == 4)
+                    {
+                        // Right before the block it is compared with: the same background load.
+                        report.RawRate[(pool > 0, language)] = await raw.RateAsync(language, parallel: 2, total: requests);
+                        report.RawCpu[(pool > 0, language)] = raw.LastCpuPerStart;
+                    }
+
+                    Console.Error.WriteLine($"pool {pool}, {language}, concurrency {concurrency}: {requests} requests");
+                    report.Results[(pool > 0, language, concurrency)] = await LoadRunner.RunAsync(
+                        http, language, concurrency, requests, cpu, concurrency == 1 ? raw : null);
+                }
+            }
+        }
+
+        report.Print(Console.Out);
+        var file = Path.Combine(repo, "docs", "benchmarks.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, report.Markdown());
+        Console.WriteLine($"written to {file}");
+        return 0;
+    }
+
+    /// <summary>Until the API sees the Sandbox (503 before its first heartbeat), then a few runs of each language to warm JITs and caches.</summary>
+    private static async Task WarmUpAsync(HttpClient http)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await LoadRunner.OneAsync(http, "python", null);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 100)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        // Enough for the services' JIT to reach its optimized code (tiered compilation: its background compiler took a
+        // fifth of the Sandbox's CPU after 40 requests) before anything is measured.
+        foreach (var language in Workload.Languages)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await LoadRunner.OneAsync(http, language, null);
+                }
+            }));
+        }
+
+        // Let the pool refill after the warm-up burst.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+    }
+
+    public static string FindRepo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Codify.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Codify.sln not found above the benchmark");
+    }
+
+    internal static string Lang(string language) => Languages.Find(language)!.Name == "python" ? "Python" : "Node";
+}

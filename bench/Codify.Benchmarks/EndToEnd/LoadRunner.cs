@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Codify.Contracts;
+
+namespace Codify.Benchmarks.EndToEnd;
+
+/// <summary>What one block of requests measured: latency, API overhead (latency minus the run's own wall time), where the time went.</summary>
+public sealed class LoadResult
+{
+    public Samples Latency { get; } = new();
+
+    public Samples Overhead { get; } = new();
+
+    /// <summary>Per phase: request → created (API in), created → started (queue), started → completed minus the run (sandbox), the run, completed → answer (API out).</summary>
+    public Dictionary<string, Samples> Phases { get; } = new()
+    {
+        ["api in"] = new(),
+        ["queue"] = new(),
+        ["sandbox"] = new(),
+        ["run"] = new(),
+        ["api out"] = new(),
+    };
+
+    public Samples RawPaired { get; } = new();
+
+    public double Throughput { get; set; }
+
+    /// <summary>CPU milliseconds per request, by part (<see cref="CpuMeter"/>).</summary>
+    public Dictionary<string, double> CpuPerRequest { get; set; } = [];
+}
+
+/// <summary>Closed-loop load: <c>concurrency</c> clients, each sending its next request when the last one answered.</summary>
+public static class LoadRunner
+{
+    public static async Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null)
+    {
+        var result = new LoadResult();
+        var before = cpu.Snapshot();
+        var next = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= requests)
+            {
+                if (pairedRaw is not null)
+                {
+                    // Interleaved one for one: the raw start and the request see the same machine load.
+                    result.RawPaired.Add(await pairedRaw.OnceAsync(language));
+                }
+
+                await OneAsync(http, language, result);
+            }
+        }));
+        result.Throughput = requests / clock.Elapsed.TotalSeconds;
+        result.CpuPerRequest = CpuMeter.PerRequest(before, cpu.Snapshot(), requests);
+        return result;
+    }
+
+    public static async Task OneAsync(HttpClient http, string language, LoadResult? into)
+    {
+        var sent = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        using var response = await http.PostAsJsonAsync("/api/execute?wait=true", new { code = Workload.Code(language), language });
+        var record = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options) : null;
+        var latency = clock.Elapsed.TotalMilliseconds;
+        var received = DateTimeOffset.UtcNow;
+        if (record is not { Status: ExecutionStatus.Completed, Stdout: Workload.Expected, WallTimeMs: { } wall, StartedAt: { } started, CompletedAt: { } completed })
+        {
+            throw new InvalidOperationException($"{language} request answered {(int)response.StatusCode}: {record?.Status} {record?.Stderr} {record?.Message}");
+        }
+
+        if (into is null)
+        {
+            return;
+        }
+
+        into.Latency.Add(latency);
+        into.Overhead.Add(latency - wall);
+        into.Phases["api in"].Add((record.CreatedAt - sent).TotalMilliseconds);
+        into.Phases["queue"].Add((started - record.CreatedAt).TotalMilliseconds);
+        into.Phases["sandbox"].Add((completed - started).TotalMilliseconds - wall);
+        into.Phases["run"].Add(wall);
+        into.Phases["api out"].Add((received - completed).TotalMilliseconds);
+    }
+}

@@ -1,0 +1,26 @@
+using Codify.Benchmarks;
+using Codify.Benchmarks.EndToEnd;
+
+// Usage (as root, like the Sandbox), from the repository root:
+//   dotnet run -c Release --project bench/Codify.Benchmarks                     end to end, writes docs/benchmarks.md
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- e2e [requests] [pool size]
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- start [iterations]   sandbox start cost only
+var mode = args.Length > 0 ? args[0] : "e2e";
+int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var n) ? n : fallback;
+#if DEBUG
+const string configuration = "Debug";
+#else
+const string configuration = "Release";
+#endif
+return mode switch
+{
+    "start" => await SandboxStartBenchmark.RunAsync(Arg(1, 30)),
+    "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] | start [iterations]]");
+    return 2;
+}
