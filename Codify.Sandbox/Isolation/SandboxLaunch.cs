@@ -42,11 +42,27 @@ internal sealed class StartedSandbox(Process process, ICgroupRun cgroup, RunFold
         Cgroup.Dispose();
         // Process.Dispose leaves the standard streams open once they were used (the caller might still hold them): until
         // a finalizer ran, each run would keep two or three pipes open in the service.
-        Process.StandardInput.Dispose();
-        Process.StandardOutput.Dispose();
-        Process.StandardError.Dispose();
+        CloseQuietly(Process.StandardInput);
+        CloseQuietly(Process.StandardOutput);
+        CloseQuietly(Process.StandardError);
         Process.Dispose();
         Folder.Dispose();
         hostUid.Dispose();
+    }
+
+    /// <summary>
+    /// A stdin write that met a program already gone leaves its pipe broken, and closing the writer flushes into it:
+    /// that IOException must not skip the rest of the teardown (the uid lease) nor escape the cleanup thread.
+    /// </summary>
+    private static void CloseQuietly(IDisposable stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // The pipe is closed either way.
+        }
     }
 }

@@ -42,6 +42,30 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     }
 
     [Fact]
+    public async Task A_sandbox_whose_stdin_pipe_broke_is_torn_down_without_throwing()
+    {
+        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Runner.Starter, sandbox.Options, sandbox.Pool!.Options, Languages.Python);
+        Assert.True(warm is not null, failure);
+        warm.Sandbox.Cgroup.KillAll();
+        await warm.Sandbox.Process.WaitForExitAsync();
+        var input = warm.Sandbox.Process.StandardInput;
+        // As a run's stdin feed does when its program exits early: the write meets no reader and the pipe breaks.
+        Assert.ThrowsAny<IOException>(() =>
+        {
+            for (var i = 0; i < 64; i++)
+            {
+                input.Write(new string('x', 64 * 1024));
+            }
+        });
+        var streams = new[] { input.BaseStream, warm.Sandbox.Process.StandardOutput.BaseStream, warm.Sandbox.Process.StandardError.BaseStream };
+
+        // Teardown runs on the cleanup thread, where an exception would take the whole service down.
+        warm.Dispose();
+
+        Assert.All(streams, s => Assert.Throws<ObjectDisposedException>(() => ((System.IO.Pipes.PipeStream)s).SafePipeHandle));
+    }
+
+    [Fact]
     public async Task A_warm_run_gets_the_memory_limit_given_at_dispatch_not_the_idle_one()
     {
         var warmBefore = sandbox.Pooled!.WarmRuns;
