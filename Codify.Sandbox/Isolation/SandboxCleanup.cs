@@ -56,6 +56,11 @@ public sealed class SandboxCleanup : IDisposable
         {
             sandbox.Dispose();
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Cgroups.CgroupException)
+        {
+            // An exception escaping this thread would end the whole service. A teardown that failed part-way keeps its
+            // host uid leased (released last), so no later run shares a uid with anything left behind.
+        }
         finally
         {
             done.TrySetResult();

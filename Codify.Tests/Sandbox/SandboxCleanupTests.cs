@@ -35,6 +35,24 @@ public sealed class SandboxCleanupTests
         Assert.True(slow.Disposed && next.Disposed);
     }
 
+    private sealed class FailingTeardown : IDisposable
+    {
+        public void Dispose() => throw new IOException("Pipe is broken.");
+    }
+
+    [Fact]
+    public async Task A_teardown_that_throws_neither_ends_the_cleanup_thread_nor_stops_the_next()
+    {
+        using var cleanup = new SandboxCleanup();
+        var next = new Teardown();
+
+        cleanup.Defer(new FailingTeardown());
+        cleanup.Defer(next);
+
+        await cleanup.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(next.Disposed);
+    }
+
     [Fact]
     public void Disposing_finishes_queued_teardowns_and_later_ones_run_at_once()
     {
