@@ -110,7 +110,8 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
         }
         finally
         {
-            await subscriber.UnsubscribeAsync(channel, onEvent);
+            // The handler is removed at once; the answer need not wait for Redis to confirm the UNSUBSCRIBE.
+            subscriber.Unsubscribe(channel, onEvent, CommandFlags.FireAndForget);
         }
     }
 
