@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Codify.ExecutionApi.Admission;
 
 /// <summary>
-/// For requests that create executions (POST on /api/execute and below, and Piston's /api/v2/execute): the client's rate limit (429), then the global
+/// For requests that create executions (POST /api/execute, its batch, Piston's /api/v2/execute): the client's rate limit (429), then the global
 /// queue cap (503). Accepted requests carry the RateLimit headers too. Reads (GET) are not limited.
 /// </summary>
 public sealed partial class ExecutionAdmissionMiddleware(
@@ -13,22 +13,16 @@ public sealed partial class ExecutionAdmissionMiddleware(
     AdmissionMetrics metrics,
     ILogger<ExecutionAdmissionMiddleware> logger)
 {
-    private static readonly PathString ExecutionsPath = "/api/execute";
-
-    /// <summary>The Piston-compatible endpoint creates executions too: it shares the same budget.</summary>
-    private static readonly PathString PistonExecutePath = "/api/v2/execute";
-
-    /// <summary>Standard input for a running execution creates nothing: a full queue must not cut an interactive program off.</summary>
-    private const string StdinSuffix = "/stdin";
-
-    public static bool CreatesExecutions(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method)
-        && (request.Path.StartsWithSegments(ExecutionsPath) || request.Path.StartsWithSegments(PistonExecutePath))
-        && request.Path.Value?.EndsWith(StdinSuffix, StringComparison.Ordinal) != true;
+    /// <summary>
+    /// Only endpoints marked with <see cref="ExecutionAdmissionEndpointExtensions.RequireExecutionAdmission"/> (POST
+    /// /api/execute, its batch, Piston's /api/v2/execute): reads, cancels and stdin for a running program are never refused.
+    /// </summary>
+    public static bool CreatesExecutions(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<ExecutionAdmissionMetadata>() is not null;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!CreatesExecutions(context.Request))
+        if (!CreatesExecutions(context))
         {
             await next(context);
             return;

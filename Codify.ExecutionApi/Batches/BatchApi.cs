@@ -1,3 +1,4 @@
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
@@ -13,6 +14,7 @@ public static class BatchApi
     {
         app.MapGroup("/api/execute").WithTags("Executions")
             .MapPost("/batch", CreateBatchAsync)
+            .RequireExecutionAdmission()
             .WithName("ExecuteBatch")
             .WithSummary("Queue several executions at once; each is validated on its own and reported in request order.");
         return app;

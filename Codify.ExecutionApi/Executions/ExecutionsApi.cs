@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Limits;
@@ -16,6 +17,7 @@ public static class ExecutionsApi
         var api = app.MapGroup("/api/execute").WithTags("Executions");
 
         api.MapPost("/", ExecuteAsync)
+            .RequireExecutionAdmission()
             .AddEndpointFilter<CallbackUrlFilter>()
             .WithName("Execute")
             .WithSummary("Queue one execution; with wait=true, answer with its final result.");

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.OpenApi;
@@ -25,6 +26,7 @@ public static class PistonApi
             .WithName("PistonRuntimes")
             .WithSummary("Piston-compatible list of the installed runtimes.");
         api.MapPost("/execute", ExecuteAsync)
+            .RequireExecutionAdmission()
             .WithName("PistonExecute")
             .WithSummary("Piston-compatible synchronous execution: queues the run and answers with its result.")
             .DescribesJsonBody<RouteHandlerBuilder, PistonExecuteRequest>();

@@ -125,6 +125,30 @@ public sealed class InteractiveStdinTests(StackFixture stack)
         Assert.Equal("10\n", record!.Stdout);
     }
 
+    [Fact]
+    public async Task Stdin_does_not_spend_the_execution_rate_limit()
+    {
+        // Its own API key: its own rate-limit bucket, whatever the other tests of this Redis spent.
+        var key = $"stdin-{Guid.NewGuid():N}";
+        await using var api = new ApiFactory(stack.Redis.ConnectionString,
+            new Dictionary<string, string?> { ["RATE_LIMIT_POINTS"] = "1", ["API_KEYS"] = key });
+        using var client = api.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", key);
+        using var created = await client.PostAsJsonAsync("/api/execute",
+            new { code = "import sys\nprint(len(sys.stdin.read()))", language = "python", interactive = true });
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!.Id;
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var sent = await client.PostAsJsonAsync($"/api/execute/{id}/stdin", new { data = "ab", eof = i == 2 });
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+
+        using var refused = await client.PostAsJsonAsync("/api/execute", new { code = "print(1)", language = "python" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
     private async Task<string> CreateAsync(object body)
     {
         using var response = await stack.Client.PostAsJsonAsync("/api/execute", body);
