@@ -5,6 +5,7 @@ using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Health;
+using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
@@ -53,7 +54,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<Streaming.EventReplay>();
         builder.Services.AddSingleton<Interactive.StdinRelay>();
-        builder.Services.AddSingleton<SandboxAvailability>();
+        builder.Services.AddExecutionIntake();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
         builder.AddCallbacks();

@@ -69,18 +69,16 @@ public static class AdmissionServiceExtensions
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<RedisRateLimiter>();
         services.AddSingleton<QueueGauge>();
-        services.AddSingleton<ExecutionAdmission>();
         services.AddSingleton<AdmissionMetrics>();
         return builder;
     }
 
-    /// <summary>CORS first (a preflight carries no key), then keys, body size, and the limits of execution-creating requests.</summary>
+    /// <summary>CORS first (a preflight carries no key), then keys and body size; the execution budget is the intake's first step.</summary>
     public static WebApplication UseAdmission(this WebApplication app)
     {
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<BodySizeMiddleware>();
-        app.UseMiddleware<ExecutionAdmissionMiddleware>();
         return app;
     }
 }

@@ -1,12 +1,9 @@
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
-using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
-using Codify.ExecutionApi.Limits;
-using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Codify.ExecutionApi.Executions;
 
@@ -17,8 +14,6 @@ public static class ExecutionsApi
         var api = app.MapGroup("/api/execute").WithTags("Executions");
 
         api.MapPost("/", ExecuteAsync)
-            .RequireExecutionAdmission()
-            .AddEndpointFilter<CallbackUrlFilter>()
             .WithName("Execute")
             .WithSummary("Queue one execution; with wait=true, answer with its final result.");
         api.MapGet("/{id}", GetAsync)
@@ -30,41 +25,23 @@ public static class ExecutionsApi
         return app;
     }
 
-    public static async Task<Results<Ok<ExecutionRecord>, Accepted<ExecutionRecord>, ValidationProblem, ProblemHttpResult>> ExecuteAsync(
-        ExecuteRequest request,
-        [FromQuery] bool? wait,
-        ExecutionStore store,
-        SandboxAvailability sandboxes,
-        RuntimeVersionCheck versions,
-        IOptions<ExecutionOptions> options,
-        IOptions<LimitOptions> limitOptions,
-        HttpContext http,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ExecutionRecord>, Accepted<ExecutionRecord>, ProblemHttpResult>> ExecuteAsync(
+        ExecuteRequest request, [FromQuery] bool? wait, ExecutionIntake intake, HttpContext http, CancellationToken cancellationToken)
     {
-        if (ExecuteRequestValidator.Validate(request, options.Value, limitOptions.Value, out var errors) is not { } spec)
+        var outcome = await intake.SubmitAsync(request, ClientIdentity.Of(http), cancellationToken);
+        if (outcome is not IntakeQueued queued)
         {
-            return TypedResults.ValidationProblem(errors, title: "The execution request is invalid.");
+            return IntakeProblems.NotQueued(http.Response, outcome);
         }
 
-        if (await versions.CheckAsync(spec.Language, request.Version) is { } versionProblem)
-        {
-            return versionProblem;
-        }
-
-        if (!await sandboxes.AnyHealthyAsync())
-        {
-            return SandboxAvailability.Unavailable(http);
-        }
-
-        var record = await store.CreateAsync(spec, request.CallbackUrl);
-        var location = $"/api/execute/{record.Id}";
+        RateLimitHeaders.Write(http.Response, queued.RateLimit);
+        var location = $"/api/execute/{queued.Record.Id}";
         if (wait != true)
         {
-            return TypedResults.Accepted(location, record);
+            return TypedResults.Accepted(location, queued.Record);
         }
 
-        var bound = TimeSpan.FromMilliseconds(spec.Limits.WallTimeMs) + TimeSpan.FromSeconds(options.Value.WaitSlackSeconds);
-        var latest = await store.WaitForEndAsync(record.Id, bound, cancellationToken) ?? record;
+        var (latest, _) = await intake.WaitForEndAsync(queued, cancellationToken);
         return latest.Status.IsTerminal() ? TypedResults.Ok(latest) : TypedResults.Accepted(location, latest);
     }
 

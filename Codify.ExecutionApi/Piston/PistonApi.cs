@@ -1,6 +1,7 @@
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Runtimes;
@@ -26,7 +27,6 @@ public static class PistonApi
             .WithName("PistonRuntimes")
             .WithSummary("Piston-compatible list of the installed runtimes.");
         api.MapPost("/execute", ExecuteAsync)
-            .RequireExecutionAdmission()
             .WithName("PistonExecute")
             .WithSummary("Piston-compatible synchronous execution: queues the run and answers with its result.")
             .DescribesJsonBody<RouteHandlerBuilder, PistonExecuteRequest>();
@@ -50,9 +50,7 @@ public static class PistonApi
 
     public static async Task<Results<Ok<PistonExecuteResponse>, ProblemHttpResult>> ExecuteAsync(
         HttpContext http,
-        ExecutionStore store,
-        SandboxAvailability sandboxes,
-        RuntimeVersionCheck versions,
+        ExecutionIntake intake,
         IOptions<ExecutionOptions> options,
         IOptions<LimitOptions> limitOptions,
         IOptions<JsonOptions> json,
@@ -65,44 +63,35 @@ public static class PistonApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (PistonRequestMapper.Map(request, options.Value, limitOptions.Value, errors) is not { } mapped
-            || ExecuteRequestValidator.Validate(mapped, options.Value, limitOptions.Value, out errors) is not { } spec)
+        if (PistonRequestMapper.Map(request, options.Value, limitOptions.Value, errors) is not { } mapped)
         {
             return PistonProblems.Invalid(PistonRequestMapper.ToPistonFields(errors));
         }
 
-        var runtime = await versions.ResolveAsync(spec.Language, request.Version);
-        if (runtime.Unpublished)
+        var outcome = await intake.SubmitAsync(mapped, ClientIdentity.Of(http), cancellationToken);
+        RateLimitHeaders.Write(http.Response, outcome.RateLimit);
+        switch (outcome)
         {
-            http.Response.Headers.RetryAfter = "5";
-            return NotPublished();
+            case IntakeInvalid invalid:
+                return PistonProblems.Invalid(PistonRequestMapper.ToPistonFields(invalid.Errors, request));
+            case IntakeRefused refused:
+                http.Response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return PistonProblems.Of(refused.StatusCode, refused.Title, refused.Detail);
         }
 
-        if (runtime.Mismatch is { } mismatch)
-        {
-            return PistonProblems.Invalid(new() { ["version"] = [$"{request.Language}-{request.Version} runtime is unknown: {mismatch}"] });
-        }
-
-        if (!await sandboxes.AnyHealthyAsync())
-        {
-            http.Response.Headers.RetryAfter = "5";
-            return PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, SandboxAvailability.Title, SandboxAvailability.Detail);
-        }
-
-        var record = await store.CreateAsync(spec);
-        var bound = TimeSpan.FromMilliseconds(spec.Limits.WallTimeMs) + TimeSpan.FromSeconds(options.Value.WaitSlackSeconds);
-        var latest = await store.WaitForEndAsync(record.Id, bound, cancellationToken) ?? record;
+        var queued = (IntakeQueued)outcome;
+        var (latest, bound) = await intake.WaitForEndAsync(queued, cancellationToken);
         if (!latest.Status.IsTerminal())
         {
+            var id = queued.Record.Id;
             return PistonProblems.Of(StatusCodes.Status504GatewayTimeout, "Execution did not finish in time",
-                $"execution {record.Id} is still {latest.Status.ToWire()} after {bound.TotalSeconds} s; poll GET /api/execute/{record.Id}",
-                new Dictionary<string, object?> { ["id"] = record.Id });
+                $"execution {id} is still {latest.Status.ToWire()} after {bound.TotalSeconds} s; poll GET /api/execute/{id}",
+                new Dictionary<string, object?> { ["id"] = id });
         }
 
-        return TypedResults.Ok(new PistonExecuteResponse(spec.Language, runtime.Installed!.Version, PistonResultMapper.ToRun(latest)));
+        return TypedResults.Ok(new PistonExecuteResponse(queued.Spec.Language, queued.Runtime!.Version, PistonResultMapper.ToRun(latest)));
     }
 
     private static ProblemHttpResult NotPublished() =>
-        PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, "Runtimes not available",
-            "No sandbox has published its runtimes yet, so the installed versions are unknown. Retry later.");
+        PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, IntakeRefusals.RuntimesUnknownTitle, IntakeRefusals.RuntimesUnknownDetail);
 }

@@ -40,6 +40,7 @@ public static class PistonRequestMapper
         return new ExecuteRequest
         {
             Language = request.Language,
+            Version = request.Version ?? "*", // Piston's reply names the installed version: always resolve it
             Files = files,
             Args = request.Args,
             Stdin = request.Stdin,
@@ -51,6 +52,18 @@ public static class PistonRequestMapper
     /// <summary>Renames the validator's fields to Piston's (<c>timeout</c> → <c>run_timeout</c>, ...).</summary>
     public static Dictionary<string, string[]> ToPistonFields(Dictionary<string, string[]> errors) =>
         errors.ToDictionary(e => FieldNames.GetValueOrDefault(e.Key, e.Key), e => e.Value, StringComparer.Ordinal);
+
+    /// <summary>As <see cref="ToPistonFields(Dictionary{string, string[]})"/>, a version mismatch worded as Piston words it.</summary>
+    public static Dictionary<string, string[]> ToPistonFields(Dictionary<string, string[]> errors, PistonExecuteRequest request)
+    {
+        var renamed = ToPistonFields(errors);
+        if (renamed.TryGetValue("version", out var mismatch))
+        {
+            renamed["version"] = [.. mismatch.Select(m => $"{request.Language}-{request.Version} runtime is unknown: {m}")];
+        }
+
+        return renamed;
+    }
 
     /// <returns>null for "server default" (absent, -1 or 0), else the value; errors name the field and the bound.</returns>
     private static double? Limit(string field, double? value, double max, string unit, Dictionary<string, string[]> errors)

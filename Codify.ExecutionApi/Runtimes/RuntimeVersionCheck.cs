@@ -1,5 +1,4 @@
 using Codify.Contracts;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Codify.ExecutionApi.Runtimes;
 
@@ -15,30 +14,6 @@ public sealed class RuntimeVersionCheck(RuntimeCatalog catalog)
 
     public async Task<Outcome> ResolveAsync(string language, string? version) =>
         Resolve(await catalog.GetAllAsync(), language, version);
-
-    /// <summary>For <c>POST /api/execute</c>: null when no version was asked for or it matches, else a 400 (or 503) problem naming <c>version</c>.</summary>
-    public async Task<ProblemHttpResult?> CheckAsync(string language, string? version)
-    {
-        if (version is null)
-        {
-            return null;
-        }
-
-        var outcome = await ResolveAsync(language, version);
-        if (outcome.Unpublished)
-        {
-            return RuntimesApi.NotPublished();
-        }
-
-        return outcome.Mismatch is { } mismatch
-            ? TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["version"] = [mismatch] })
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "The execution request is invalid.",
-                Extensions = { ["available"] = new[] { outcome.Installed?.Version } },
-            })
-            : null;
-    }
 
     public static Outcome Resolve(IReadOnlyList<RuntimeInfo> runtimes, string language, string? version)
     {

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Codify.ExecutionApi.Runtimes;
@@ -29,10 +30,6 @@ public static class RuntimesApi
     }
 
     /// <summary>503: no Sandbox replica has published its runtimes yet (none started, or Redis lost them).</summary>
-    public static ProblemHttpResult NotPublished(IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(
-            "No sandbox has published its runtimes yet, so the installed versions are unknown. Retry later.",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Runtimes not available",
-            extensions: extensions);
+    private static ProblemHttpResult NotPublished() => TypedResults.Problem(
+        IntakeRefusals.RuntimesUnknownDetail, statusCode: StatusCodes.Status503ServiceUnavailable, title: IntakeRefusals.RuntimesUnknownTitle);
 }

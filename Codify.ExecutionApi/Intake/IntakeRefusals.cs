@@ -1,0 +1,39 @@
+using Codify.ExecutionApi.Admission;
+
+namespace Codify.ExecutionApi.Intake;
+
+/// <summary>Every refusal of the intake, its status, words and Retry-After, written once for all transports.</summary>
+public static class IntakeRefusals
+{
+    /// <summary>Retry-After for a dependency that is not there yet (no sandbox, no runtimes, Redis down).</summary>
+    public const int UnavailableRetryAfterSeconds = 5;
+
+    public const string NoSandboxTitle = "No sandbox available";
+
+    public const string NoSandboxDetail = "No sandbox that can isolate programs is available; nothing was queued. Retry later.";
+
+    public const string RuntimesUnknownTitle = "Runtimes not available";
+
+    public const string RuntimesUnknownDetail =
+        "No sandbox has published its runtimes yet, so the installed versions are unknown. Retry later.";
+
+    public static IntakeRefused RateLimited(RateLimitDecision decision) => new("rate_limited", StatusCodes.Status429TooManyRequests,
+        "Too many requests",
+        $"At most {decision.Limit} executions per client per window (RATE_LIMIT_POINTS per RATE_LIMIT_DURATION seconds); " +
+        $"the window resets in {decision.ResetSeconds} s.", decision.ResetSeconds);
+
+    public static IntakeRefused QueueFull(int max, int retryAfterSeconds) => new("queue_full", StatusCodes.Status503ServiceUnavailable,
+        "Execution queue full",
+        $"{max} executions are already waiting for a sandbox (Executions:MaxQueueLength); nothing was queued. Retry later.",
+        retryAfterSeconds);
+
+    public static IntakeRefused NoSandbox() => new("no_sandbox", StatusCodes.Status503ServiceUnavailable,
+        NoSandboxTitle, NoSandboxDetail, UnavailableRetryAfterSeconds);
+
+    public static IntakeRefused RuntimesUnknown() => new("runtimes_unknown", StatusCodes.Status503ServiceUnavailable,
+        RuntimesUnknownTitle, RuntimesUnknownDetail, UnavailableRetryAfterSeconds);
+
+    public static IntakeRefused RedisUnavailable() => new("redis_unavailable", StatusCodes.Status503ServiceUnavailable,
+        "Service unavailable", "The execution store (Redis) does not answer; nothing was queued. Retry later.",
+        UnavailableRetryAfterSeconds);
+}
