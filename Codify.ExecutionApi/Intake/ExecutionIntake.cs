@@ -46,7 +46,7 @@ public sealed partial class ExecutionIntake(
             if (requests is not { Count: > 0 } || requests.Count > max)
             {
                 return new IntakeInvalid(new() { ["executions"] = [$"give between 1 and {max} executions (Executions:MaxBatchSize)"] })
-                    { RateLimit = decision };
+                { RateLimit = decision };
             }
 
             var judged = new List<(ExecutionSpec? Spec, ExecuteRequest? Request, IntakeOutcome? Refusal)>(requests.Count);

@@ -60,5 +60,6 @@ public sealed class SocketExecutor(ExecutionIntake intake, IOptions<JsonOptions>
     /// <summary>Rate limit and queue cap keep their own codes; every other refusal is <c>unavailable</c>.</summary>
     private static SocketReply Refused(IntakeRefused refused, SocketRequest envelope) =>
         SocketReply.Error(refused.Reason is SocketErrors.RateLimited or SocketErrors.QueueFull ? refused.Reason : SocketErrors.Unavailable,
-            refused.Detail, envelope) with { RetryAfter = refused.RetryAfterSeconds };
+            refused.Detail, envelope) with
+        { RetryAfter = refused.RetryAfterSeconds };
 }
