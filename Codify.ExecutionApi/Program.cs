@@ -1,14 +1,9 @@
 using Codify.ExecutionApi;
 using Codify.ExecutionApi.Admission;
-using Codify.ExecutionApi.Batches;
-using Codify.ExecutionApi.Executions;
-using Codify.ExecutionApi.Health;
-using Codify.ExecutionApi.Listing;
+using Codify.ExecutionApi.Apis;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston;
-using Codify.ExecutionApi.Runtimes;
 using Codify.ExecutionApi.Sockets;
-using Codify.ExecutionApi.Stats;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseSeedAddress();
@@ -19,14 +14,14 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAdmission();
+app.UseExecutionWebSockets();
+
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
-app.MapExecutionListApi();
-app.MapBatchApi();
 app.MapRuntimesApi();
 app.MapPistonApi();
 app.MapHealthApi();
 app.MapStatsApi();
+app.MapSocketApi();
 app.MapApiReference();
-app.MapExecutionSockets();
 app.Run();

@@ -7,7 +7,7 @@ internal static class AdmissionProblems
     {
         if (retryAfterSeconds is { } seconds)
         {
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RetryAfter.Set(context.Response, seconds);
         }
 
         return TypedResults.Problem(detail, statusCode: statusCode, title: title).ExecuteAsync(context);

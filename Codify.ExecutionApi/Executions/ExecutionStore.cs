@@ -39,7 +39,7 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
 
         _ = transaction.KeyExpireAsync(key, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         ExecutionIndex.Add(transaction, id, spec.Language, createdAt, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
-        Streaming.QueuedEvent.Add(transaction, id, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
+        QueuedEvent.Add(transaction, id, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         _ = transaction.StreamAddAsync(RedisKeys.JobStream,
         [
             new(JobFields.ExecutionId, id),

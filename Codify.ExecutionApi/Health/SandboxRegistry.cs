@@ -8,7 +8,7 @@ namespace Codify.ExecutionApi.Health;
 
 /// <summary>
 /// Reads the Sandbox replicas registered in Redis (<see cref="RedisKeys.SandboxReplicas"/>, <see cref="RedisKeys.SandboxesSeen"/>,
-/// <see cref="RedisKeys.HealthySandboxes"/>) and judges each one the way <see cref="Intake.SandboxAvailability"/> does: healthy when
+/// <see cref="RedisKeys.HealthySandboxes"/>) and judges each one the way the intake's SandboxAvailability does: healthy when
 /// advertised with a heartbeat younger than <see cref="ExecutionOptions.SandboxHeartbeatTimeoutSeconds"/>.
 /// </summary>
 public sealed class SandboxRegistry(IConnectionMultiplexer redis, IOptions<ExecutionOptions> options, TimeProvider time)

@@ -23,7 +23,7 @@ public static class IntakeProblems
     public static ProblemHttpResult Refused(HttpResponse response, IntakeRefused refused)
     {
         RateLimitHeaders.Write(response, refused.RateLimit);
-        response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RetryAfter.Set(response, refused.RetryAfterSeconds);
         return TypedResults.Problem(refused.Detail, statusCode: refused.StatusCode, title: refused.Title);
     }
 

@@ -1,21 +1,14 @@
 using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.Runtimes;
 
 namespace Codify.ExecutionApi.Intake;
 
 /// <summary>Every refusal of the intake, its status, words and Retry-After, written once for all transports.</summary>
 public static class IntakeRefusals
 {
-    /// <summary>Retry-After for a dependency that is not there yet (no sandbox, no runtimes, Redis down).</summary>
-    public const int UnavailableRetryAfterSeconds = 5;
-
     public const string NoSandboxTitle = "No sandbox available";
 
     public const string NoSandboxDetail = "No sandbox that can isolate programs is available; nothing was queued. Retry later.";
-
-    public const string RuntimesUnknownTitle = "Runtimes not available";
-
-    public const string RuntimesUnknownDetail =
-        "No sandbox has published its runtimes yet, so the installed versions are unknown. Retry later.";
 
     public static IntakeRefused RateLimited(RateLimitDecision decision) => new("rate_limited", StatusCodes.Status429TooManyRequests,
         "Too many requests",
@@ -28,12 +21,12 @@ public static class IntakeRefusals
         retryAfterSeconds);
 
     public static IntakeRefused NoSandbox() => new("no_sandbox", StatusCodes.Status503ServiceUnavailable,
-        NoSandboxTitle, NoSandboxDetail, UnavailableRetryAfterSeconds);
+        NoSandboxTitle, NoSandboxDetail, RetryAfter.UnavailableSeconds);
 
     public static IntakeRefused RuntimesUnknown() => new("runtimes_unknown", StatusCodes.Status503ServiceUnavailable,
-        RuntimesUnknownTitle, RuntimesUnknownDetail, UnavailableRetryAfterSeconds);
+        RuntimeCatalog.NotPublishedTitle, RuntimeCatalog.NotPublishedDetail, RetryAfter.UnavailableSeconds);
 
     public static IntakeRefused RedisUnavailable() => new("redis_unavailable", StatusCodes.Status503ServiceUnavailable,
         "Service unavailable", "The execution store (Redis) does not answer; nothing was queued. Retry later.",
-        UnavailableRetryAfterSeconds);
+        RetryAfter.UnavailableSeconds);
 }

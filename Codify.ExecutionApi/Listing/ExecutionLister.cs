@@ -10,6 +10,10 @@ public sealed class ExecutionLister(IConnectionMultiplexer redis, ExecutionStore
     /// <summary>Index entries looked at per request at most: a rare status cannot make one page scan everything.</summary>
     public const int MaxScanned = 1000;
 
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+    public const int MaxIds = 100;
+
     private const int Chunk = 100;
 
     public async Task<ExecutionPage> ListAsync(ExecutionStatus? status, string? language, ExecutionCursor? cursor, int limit)

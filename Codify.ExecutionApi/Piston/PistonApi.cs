@@ -40,7 +40,7 @@ public static class PistonApi
         var runtimes = await catalog.GetAllAsync();
         if (runtimes.Count == 0)
         {
-            http.Response.Headers.RetryAfter = "5";
+            RetryAfter.Set(http.Response, RetryAfter.UnavailableSeconds);
             return NotPublished();
         }
 
@@ -75,7 +75,7 @@ public static class PistonApi
             case IntakeInvalid invalid:
                 return PistonProblems.Invalid(PistonRequestMapper.ToPistonFields(invalid.Errors, request));
             case IntakeRefused refused:
-                http.Response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                RetryAfter.Set(http.Response, refused.RetryAfterSeconds);
                 return PistonProblems.Of(refused.StatusCode, refused.Title, refused.Detail);
         }
 
@@ -93,5 +93,5 @@ public static class PistonApi
     }
 
     private static ProblemHttpResult NotPublished() =>
-        PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, IntakeRefusals.RuntimesUnknownTitle, IntakeRefusals.RuntimesUnknownDetail);
+        PistonProblems.Of(StatusCodes.Status503ServiceUnavailable, RuntimeCatalog.NotPublishedTitle, RuntimeCatalog.NotPublishedDetail);
 }

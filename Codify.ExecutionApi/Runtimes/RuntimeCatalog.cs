@@ -12,6 +12,11 @@ namespace Codify.ExecutionApi.Runtimes;
 /// </summary>
 public sealed class RuntimeCatalog(IConnectionMultiplexer redis, IOptions<RuntimeOptions> options, TimeProvider time)
 {
+    public const string NotPublishedTitle = "Runtimes not available";
+
+    /// <summary>Why the versions cannot be known: no Sandbox replica has published its runtimes yet (none started, or Redis lost them).</summary>
+    public const string NotPublishedDetail = "No sandbox has published its runtimes yet, so the installed versions are unknown. Retry later.";
+
     private volatile Snapshot? _cached;
 
     /// <returns>The published runtimes in <see cref="Languages.All"/> order; empty when no Sandbox has published yet.</returns>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Interactive;
 using StackExchange.Redis;
@@ -48,7 +49,7 @@ public sealed class SocketCommands
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            await _outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Unavailable, "Redis does not answer; retry later.", request) with { RetryAfter = 5 }, cancellationToken);
+            await _outbox.EnqueueAsync(SocketReply.Error(SocketErrors.Unavailable, "Redis does not answer; retry later.", request) with { RetryAfter = RetryAfter.UnavailableSeconds }, cancellationToken);
         }
     }
 

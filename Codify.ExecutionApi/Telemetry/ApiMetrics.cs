@@ -1,15 +1,13 @@
 using System.Diagnostics.Metrics;
 using Codify.ExecutionApi.Admission;
-using Codify.ExecutionApi.Sockets;
 using Codify.Hosting;
 using StackExchange.Redis;
 
 namespace Codify.ExecutionApi.Telemetry;
 
 /// <summary>
-/// The API's instruments on the Codify meter: <c>codify.queue.depth</c> (jobs no sandbox has taken yet),
-/// <c>codify.api.websocket.connections</c> and <c>codify.api.websocket.overflows</c> (read from <see cref="SocketRegistry"/>).
-/// Rejections by admission are counted by <see cref="AdmissionMetrics"/>.
+/// The API's queue instrument on the Codify meter: <c>codify.queue.depth</c> (jobs no sandbox has taken yet).
+/// Rejections are counted by <see cref="AdmissionMetrics"/>, WebSockets by Sockets/SocketMetrics.
 /// A hosted service only so that its instruments exist from start-up, before anything asks for it.
 /// </summary>
 public sealed class ApiMetrics : IHostedService
@@ -20,16 +18,12 @@ public sealed class ApiMetrics : IHostedService
 
     private const long Unknown = -1;
 
-    public ApiMetrics(IMeterFactory meters, QueueGauge queue, SocketRegistry sockets)
+    public ApiMetrics(IMeterFactory meters, QueueGauge queue)
     {
         _queue = queue;
         var meter = meters.Create(CodifyTelemetry.MeterName);
         meter.CreateObservableGauge("codify.queue.depth", ObserveQueueDepth, unit: "{job}",
             description: "Jobs in the stream that no sandbox has taken yet");
-        meter.CreateObservableGauge("codify.api.websocket.connections", () => (long)sockets.Count, unit: "{connection}",
-            description: "Open WebSocket connections on this API replica");
-        meter.CreateObservableCounter("codify.api.websocket.overflows", () => sockets.Overflows, unit: "{connection}",
-            description: "WebSocket connections this API replica dropped because the client read too slowly");
     }
 
     /// <summary>

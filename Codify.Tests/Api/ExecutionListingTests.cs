@@ -103,5 +103,5 @@ public sealed class ExecutionListingTests(StackFixture stack) : IClassFixture<St
         (await stack.Client.GetFromJsonAsync<ExecutionPage>(url, CodifyJson.Options))!;
 
     private async Task<List<ExecutionRecord>> ReadAllAsync() =>
-        [.. (await GetPageAsync($"/api/execute?limit={ExecutionListApi.MaxLimit}")).Items];
+        [.. (await GetPageAsync($"/api/execute?limit={Codify.ExecutionApi.Listing.ExecutionLister.MaxLimit}")).Items];
 }

@@ -13,7 +13,7 @@ public sealed class TracingTests(TelemetryFixture stack)
     {
         var (record, traceId) = await stack.ExecuteInNewTraceAsync(new { language = "python", code = "print('hi')" });
 
-        var spans = await SpansAsync(traceId, "result.store");
+        var spans = await SpansAsync(traceId, "execution.run"); // the parent ends after its last child (result.store)
         var request = Single(spans, s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore");
         var enqueue = Single(spans, s => s.OperationName == "execution.enqueue");
         var run = Single(spans, s => s.OperationName == "execution.run");

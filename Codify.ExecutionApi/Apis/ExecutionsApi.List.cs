@@ -1,24 +1,12 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Listing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Codify.ExecutionApi.Listing;
+namespace Codify.ExecutionApi.Apis;
 
-public static class ExecutionListApi
+public static partial class ExecutionsApi
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
-    public const int MaxIds = 100;
-
-    public static IEndpointRouteBuilder MapExecutionListApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGroup("/api/execute").WithTags("Executions")
-            .MapGet("/", ListAsync)
-            .WithName("ListExecutions")
-            .WithSummary("Newest executions first, with cursor paging and status/language filters; or several by ?ids=a,b.");
-        return app;
-    }
-
     public static async Task<Results<Ok<ExecutionPage>, ValidationProblem>> ListAsync(
         [FromQuery] string? status, [FromQuery] string? language, [FromQuery] string? cursor, [FromQuery] int? limit,
         [FromQuery] string? ids, ExecutionLister lister, CancellationToken cancellationToken)
@@ -28,32 +16,32 @@ public static class ExecutionListApi
         if (ids is not null)
         {
             var wanted = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
-            if (wanted.Count is 0 or > MaxIds)
+            if (wanted.Count is 0 or > ExecutionLister.MaxIds)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"give 1 to {MaxIds} comma-separated ids"] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"give 1 to {ExecutionLister.MaxIds} comma-separated ids"] });
             }
 
             return TypedResults.Ok(await lister.GetManyAsync(wanted));
         }
 
-        var statusFilter = ParseStatus(status, errors);
-        var languageFilter = ParseLanguage(language, errors);
+        var statusFilter = ParseListStatus(status, errors);
+        var languageFilter = ParseListLanguage(language, errors);
         if (!ExecutionCursor.TryDecode(cursor, out var position))
         {
             errors["cursor"] = ["cursor is not one this server issued"];
         }
 
-        if (limit is < 1 or > MaxLimit)
+        if (limit is < 1 or > ExecutionLister.MaxLimit)
         {
-            errors["limit"] = [$"limit must be between 1 and {MaxLimit}"];
+            errors["limit"] = [$"limit must be between 1 and {ExecutionLister.MaxLimit}"];
         }
 
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors, title: "The listing query is invalid.")
-            : TypedResults.Ok(await lister.ListAsync(statusFilter, languageFilter, position, limit ?? DefaultLimit));
+            : TypedResults.Ok(await lister.ListAsync(statusFilter, languageFilter, position, limit ?? ExecutionLister.DefaultLimit));
     }
 
-    private static ExecutionStatus? ParseStatus(string? status, Dictionary<string, string[]> errors)
+    private static ExecutionStatus? ParseListStatus(string? status, Dictionary<string, string[]> errors)
     {
         if (status is null)
         {
@@ -69,7 +57,7 @@ public static class ExecutionListApi
         return match;
     }
 
-    private static string? ParseLanguage(string? language, Dictionary<string, string[]> errors)
+    private static string? ParseListLanguage(string? language, Dictionary<string, string[]> errors)
     {
         if (language is null)
         {

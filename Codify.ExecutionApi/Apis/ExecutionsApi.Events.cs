@@ -3,22 +3,15 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Codify.Contracts;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Streaming;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Codify.ExecutionApi.Streaming;
+namespace Codify.ExecutionApi.Apis;
 
 /// <summary><c>GET /api/execute/{id}/events</c>: the execution's events as Server-Sent Events, replay first, then live.</summary>
-public static class EventsApi
+public static partial class ExecutionsApi
 {
-    public static RouteGroupBuilder MapExecutionEvents(this RouteGroupBuilder api)
-    {
-        api.MapGet("/{id}/events", StreamAsync)
-            .WithName("ExecutionEvents")
-            .WithSummary("Stream one execution's events (queued, started, stdout, stderr, completed) as Server-Sent Events; Last-Event-ID resumes.");
-        return api;
-    }
-
-    public static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
+    public static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamEventsAsync(
         string id,
         ExecutionStore store,
         EventReplay replay,
@@ -27,19 +20,18 @@ public static class EventsApi
     {
         if (await store.GetAsync(id) is null)
         {
-            return TypedResults.Problem($"No execution with id '{id}' exists (or it has expired).",
-                statusCode: StatusCodes.Status404NotFound, title: "Execution not found");
+            return ApiProblems.NotFound(id);
         }
 
         // Last-Event-ID is the last sequence the client has; an unreadable one replays from the start.
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
             ? last
             : 0;
-        return TypedResults.ServerSentEvents(ToItems(replay.StreamAsync(id, after, cancellationToken)));
+        return TypedResults.ServerSentEvents(ToSseItems(replay.StreamAsync(id, after, cancellationToken)));
     }
 
     /// <summary>Each event as its JSON, named by its type, with its sequence as the SSE id.</summary>
-    private static async IAsyncEnumerable<SseItem<string>> ToItems(IAsyncEnumerable<ExecutionEvent> events)
+    private static async IAsyncEnumerable<SseItem<string>> ToSseItems(IAsyncEnumerable<ExecutionEvent> events)
     {
         await foreach (var e in events)
         {

@@ -1,19 +1,12 @@
+using Codify.ExecutionApi.Interactive;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Codify.ExecutionApi.Interactive;
+namespace Codify.ExecutionApi.Apis;
 
 /// <summary><c>POST /api/execute/{id}/stdin</c>: more standard input for an execution created with <c>"interactive": true</c>.</summary>
-public static class StdinApi
+public static partial class ExecutionsApi
 {
-    public static RouteGroupBuilder MapExecutionStdin(this RouteGroupBuilder api)
-    {
-        api.MapPost("/{id}/stdin", SendAsync)
-            .WithName("SendStdin")
-            .WithSummary("Send standard input to an interactive execution (queued or running); \"eof\": true closes it.");
-        return api;
-    }
-
-    public static async Task<Results<Accepted<StdinResponse>, ValidationProblem, ProblemHttpResult>> SendAsync(
+    public static async Task<Results<Accepted<StdinResponse>, ValidationProblem, ProblemHttpResult>> SendStdinAsync(
         string id,
         StdinRequest request,
         StdinRelay relay,
@@ -35,8 +28,7 @@ public static class StdinApi
             {
                 ["data"] = [relay.Explain(id, outcome)],
             }),
-            StdinSendOutcome.NotFound => TypedResults.Problem(relay.Explain(id, outcome), statusCode: StatusCodes.Status404NotFound,
-                title: "Execution not found"),
+            StdinSendOutcome.NotFound => ApiProblems.NotFound(id),
             _ => TypedResults.Problem(relay.Explain(id, outcome), statusCode: StatusCodes.Status409Conflict,
                 title: "Standard input is closed"),
         };

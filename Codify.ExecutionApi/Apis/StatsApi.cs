@@ -1,9 +1,11 @@
+using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Health;
+using Codify.ExecutionApi.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Codify.ExecutionApi.Stats;
+namespace Codify.ExecutionApi.Apis;
 
 public static class StatsApi
 {
@@ -25,7 +27,7 @@ public static class StatsApi
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            http.Response.Headers.RetryAfter = "5";
+            RetryAfter.Set(http.Response, RetryAfter.UnavailableSeconds);
             return TypedResults.Problem($"The statistics live in Redis, which failed: {RedisFailure.Describe(e, options.Value.RedisTimeout)}.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Statistics unavailable");
         }

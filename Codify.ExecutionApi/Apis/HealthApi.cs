@@ -1,7 +1,9 @@
+using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.Health;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Codify.ExecutionApi.Health;
+namespace Codify.ExecutionApi.Apis;
 
 /// <summary>
 /// The seed's health paths over the ASP.NET health checks (which <c>/health</c> also reports to Aspire). Every answer is
@@ -44,7 +46,7 @@ public static class HealthApi
             return TypedResults.Ok(new ReadyHealth("ready", null, checks));
         }
 
-        http.Response.Headers.RetryAfter = "5";
+        RetryAfter.Set(http.Response, RetryAfter.UnavailableSeconds);
         return TypedResults.Json(new ReadyHealth("not_ready", string.Join("; ", failing), checks),
             statusCode: StatusCodes.Status503ServiceUnavailable);
     }
@@ -69,7 +71,7 @@ public static class HealthApi
             return TypedResults.Ok(answer);
         }
 
-        http.Response.Headers.RetryAfter = "5";
+        RetryAfter.Set(http.Response, RetryAfter.UnavailableSeconds);
         return TypedResults.Json(answer, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

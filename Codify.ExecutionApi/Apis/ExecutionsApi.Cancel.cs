@@ -1,21 +1,14 @@
 using Codify.Contracts;
+using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace Codify.ExecutionApi.Cancellation;
+namespace Codify.ExecutionApi.Apis;
 
 /// <summary><c>DELETE /api/execute/{id}</c>: a queued execution never runs, a running one is killed, a finished one is left alone.</summary>
-public static class CancelExecutionApi
+public static partial class ExecutionsApi
 {
-    public static RouteGroupBuilder MapCancelExecution(this RouteGroupBuilder api)
-    {
-        api.MapDelete("/{id}", CancelAsync)
-            .WithName("CancelExecution")
-            .WithSummary("Cancel one execution: a queued one never runs, a running one is killed; a finished one is left as it was.");
-        return api;
-    }
-
     public static async Task<Results<Ok<CancelResponse>, Accepted<CancelResponse>, ProblemHttpResult>> CancelAsync(
         string id,
         ExecutionCanceller canceller,
@@ -33,8 +26,7 @@ public static class CancelExecutionApi
         };
         if (record is null)
         {
-            return TypedResults.Problem($"No execution with id '{id}' exists (or it has expired).",
-                statusCode: StatusCodes.Status404NotFound, title: "Execution not found");
+            return ApiProblems.NotFound(id);
         }
 
         if (!record.Status.IsTerminal())
@@ -43,10 +35,10 @@ public static class CancelExecutionApi
                 "cancel requested: the execution is being killed; poll its Location for the final state", record));
         }
 
-        return TypedResults.Ok(Describe(outcome, record));
+        return TypedResults.Ok(DescribeCancel(outcome, record));
     }
 
-    private static CancelResponse Describe(CancelOutcome outcome, ExecutionRecord record)
+    private static CancelResponse DescribeCancel(CancelOutcome outcome, ExecutionRecord record)
     {
         var status = record.Status.ToWire();
         var message = (outcome, record.Status) switch

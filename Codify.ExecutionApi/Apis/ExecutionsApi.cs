@@ -1,28 +1,45 @@
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
-using Codify.ExecutionApi.Cancellation;
+using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Codify.ExecutionApi.Executions;
+namespace Codify.ExecutionApi.Apis;
 
-public static class ExecutionsApi
+/// <summary>
+/// <c>/api/execute</c>: create (one, or a batch), read, list, cancel, follow and feed executions. The handlers live in
+/// this class's other files (ExecutionsApi.Batch.cs, .List.cs, .Cancel.cs, .Events.cs, .Stdin.cs).
+/// </summary>
+public static partial class ExecutionsApi
 {
-    public static IEndpointRouteBuilder MapExecutionsApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapExecutionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/execute").WithTags("Executions");
 
         api.MapPost("/", ExecuteAsync)
             .WithName("Execute")
             .WithSummary("Queue one execution; with wait=true, answer with its final result.");
+        api.MapPost("/batch", ExecuteBatchAsync)
+            .WithName("ExecuteBatch")
+            .WithSummary("Queue several executions at once; each is validated on its own and reported in request order.");
+        api.MapGet("/", ListAsync)
+            .WithName("ListExecutions")
+            .WithSummary("Newest executions first, with cursor paging and status/language filters; or several by ?ids=a,b.");
         api.MapGet("/{id}", GetAsync)
             .WithName("GetExecution")
             .WithSummary("Read one execution record.");
-        api.MapCancelExecution();
-        Streaming.EventsApi.MapExecutionEvents(api);
-        Interactive.StdinApi.MapExecutionStdin(api);
-        return app;
+        api.MapDelete("/{id}", CancelAsync)
+            .WithName("CancelExecution")
+            .WithSummary("Cancel one execution: a queued one never runs, a running one is killed; a finished one is left as it was.");
+        api.MapGet("/{id}/events", StreamEventsAsync)
+            .WithName("ExecutionEvents")
+            .WithSummary("Stream one execution's events (queued, started, stdout, stderr, completed) as Server-Sent Events; Last-Event-ID resumes.");
+        api.MapPost("/{id}/stdin", SendStdinAsync)
+            .WithName("SendStdin")
+            .WithSummary("Send standard input to an interactive execution (queued or running); \"eof\": true closes it.");
+
+        return api;
     }
 
     public static async Task<Results<Ok<ExecutionRecord>, Accepted<ExecutionRecord>, ProblemHttpResult>> ExecuteAsync(
@@ -49,9 +66,6 @@ public static class ExecutionsApi
         string id, ExecutionStore store, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await store.GetAsync(id) is { } record
-            ? TypedResults.Ok(record)
-            : TypedResults.Problem($"No execution with id '{id}' exists (or it has expired).",
-                statusCode: StatusCodes.Status404NotFound, title: "Execution not found");
+        return await store.GetAsync(id) is { } record ? TypedResults.Ok(record) : ApiProblems.NotFound(id);
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Codify.Contracts;
 using StackExchange.Redis;
 
-namespace Codify.ExecutionApi.Streaming;
+namespace Codify.ExecutionApi.Executions;
 
 /// <summary>
 /// The first event of every execution, written in the MULTI that creates its record: sequence 1, so the record's

@@ -1,8 +1,8 @@
 using Codify.Contracts;
-using Codify.ExecutionApi.Intake;
+using Codify.ExecutionApi.Runtimes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Codify.ExecutionApi.Runtimes;
+namespace Codify.ExecutionApi.Apis;
 
 public static class RuntimesApi
 {
@@ -22,14 +22,9 @@ public static class RuntimesApi
         var runtimes = await catalog.GetAllAsync();
         if (runtimes.Count == 0)
         {
-            http.Response.Headers.RetryAfter = "5";
-            return NotPublished();
+            return ApiProblems.Unavailable(http.Response, RuntimeCatalog.NotPublishedTitle, RuntimeCatalog.NotPublishedDetail);
         }
 
         return TypedResults.Ok(runtimes);
     }
-
-    /// <summary>503: no Sandbox replica has published its runtimes yet (none started, or Redis lost them).</summary>
-    private static ProblemHttpResult NotPublished() => TypedResults.Problem(
-        IntakeRefusals.RuntimesUnknownDetail, statusCode: StatusCodes.Status503ServiceUnavailable, title: IntakeRefusals.RuntimesUnknownTitle);
 }

@@ -2,28 +2,20 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
-using Microsoft.Extensions.Options;
 
-namespace Codify.ExecutionApi.Sockets;
+using Codify.ExecutionApi.Sockets;
+
+namespace Codify.ExecutionApi.Apis;
 
 /// <summary>
 /// The WebSocket endpoint at <c>/</c> (the seed's <c>ws://localhost:8080</c>) and <c>/ws</c>. API keys guard the upgrade
-/// like any request (<see cref="ApiKeyMiddleware"/> runs first); browser origins are those CORS allows (FRONTEND_URL).
+/// like any request; browser origins are those CORS allows (FRONTEND_URL, checked by <see cref="SocketServiceExtensions.UseExecutionWebSockets"/>).
 /// A plain GET of <c>/</c> stays a 404; of <c>/ws</c> it is a 426 problem.
 /// </summary>
 public static class SocketApi
 {
-    public static WebApplication MapExecutionSockets(this WebApplication app)
+    public static IEndpointRouteBuilder MapSocketApi(this IEndpointRouteBuilder app)
     {
-        var options = app.Services.GetRequiredService<IOptions<SocketOptions>>().Value;
-        var keepAlive = TimeSpan.FromSeconds(options.KeepAliveSeconds);
-        var sockets = new WebSocketOptions { KeepAliveInterval = keepAlive, KeepAliveTimeout = keepAlive };
-        foreach (var origin in app.Services.GetRequiredService<IOptions<FrontendOptions>>().Value.Origins().OfType<string>())
-        {
-            sockets.AllowedOrigins.Add(origin);
-        }
-
-        app.UseWebSockets(sockets);
         app.MapGet("/", ConnectAsync).ExcludeFromDescription();
         app.MapGet("/ws", ConnectAsync).ExcludeFromDescription();
         return app;

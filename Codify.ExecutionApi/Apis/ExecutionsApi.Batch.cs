@@ -1,21 +1,13 @@
 using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.Batches;
 using Codify.ExecutionApi.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Codify.ExecutionApi.Batches;
+namespace Codify.ExecutionApi.Apis;
 
-public static class BatchApi
+public static partial class ExecutionsApi
 {
-    public static IEndpointRouteBuilder MapBatchApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGroup("/api/execute").WithTags("Executions")
-            .MapPost("/batch", CreateBatchAsync)
-            .WithName("ExecuteBatch")
-            .WithSummary("Queue several executions at once; each is validated on its own and reported in request order.");
-        return app;
-    }
-
-    public static async Task<Results<Accepted<BatchResponse>, BadRequest<BatchResponse>, ProblemHttpResult>> CreateBatchAsync(
+    public static async Task<Results<Accepted<BatchResponse>, BadRequest<BatchResponse>, ProblemHttpResult>> ExecuteBatchAsync(
         BatchRequest request, ExecutionIntake intake, HttpContext http, CancellationToken cancellationToken)
     {
         var outcome = await intake.SubmitBatchAsync(request.Executions, ClientIdentity.Of(http), cancellationToken);
