@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -67,6 +69,14 @@ public static class AdmissionServiceExtensions
         });
 
         services.AddSingleton<ApiKeys>();
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        // With keys configured, every endpoint not marked AllowAnonymous needs one; without, the API is open.
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<ApiKeys>((authorization, keys) =>
+            authorization.FallbackPolicy = keys.Required
+                ? new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build()
+                : null);
         services.AddSingleton<RedisRateLimiter>();
         services.AddSingleton<QueueGauge>();
         services.AddSingleton<AdmissionMetrics>();
@@ -77,7 +87,8 @@ public static class AdmissionServiceExtensions
     public static WebApplication UseAdmission(this WebApplication app)
     {
         app.UseCors();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<BodySizeMiddleware>();
         return app;
     }

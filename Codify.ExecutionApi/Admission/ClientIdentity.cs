@@ -4,17 +4,17 @@ using System.Net.Sockets;
 namespace Codify.ExecutionApi.Admission;
 
 /// <summary>Who a request counts against: its verified API key, else its client address.</summary>
-public sealed record ClientIdentity(string Partition)
+public static class ClientIdentity
 {
     /// <summary>
-    /// The partition of <paramref name="context"/>: <c>key:…</c> when <see cref="ApiKeyMiddleware"/> verified a key, else
+    /// The partition of <paramref name="context"/>: <c>key:…</c> when <see cref="ApiKeyAuthentication"/> verified a key, else
     /// <c>ip:…</c>. An unverified key is never used: with keys off, inventing keys must not buy fresh budgets.
     /// IPv6 clients count per /64, the block one subscriber usually holds.
     /// </summary>
     public static string Of(HttpContext context) =>
-        context.Features.Get<ClientIdentity>()?.Partition ?? $"ip:{Address(context.Connection.RemoteIpAddress)}";
-
-    public static ClientIdentity ForKey(string keyId) => new($"key:{keyId}");
+        context.User.FindFirst(ApiKeyAuthentication.KeyIdClaim) is { } key
+            ? $"key:{key.Value}"
+            : $"ip:{Address(context.Connection.RemoteIpAddress)}";
 
     private static string Address(IPAddress? address)
     {

@@ -15,9 +15,11 @@ public static class HealthApi
     {
         var api = app.MapGroup("/api/health").WithTags("Health");
         api.MapGet("/", BasicAsync)
+            .AllowAnonymous() // probes carry no key; it reveals only that the process answers
             .WithName("Health")
             .WithSummary("Whether the API process answers (liveness); touches nothing else.");
         api.MapGet("/ready", ReadyAsync)
+            .AllowAnonymous() // load balancers carry no key; it reveals only ready or not, and why
             .WithName("HealthReady")
             .WithSummary("200 when Redis answers and at least one healthy sandbox replica is registered; else 503 naming why.");
         api.MapGet("/detailed", DetailedAsync)
