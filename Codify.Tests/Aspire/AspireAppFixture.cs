@@ -28,6 +28,9 @@ public sealed class AspireAppFixture : IAsyncLifetime
     /// <summary>A client for the API, addressed through the app's (randomized) endpoint.</summary>
     public HttpClient CreateApiClient() => App.CreateHttpClient(ResourceNames.ExecutionApi);
 
+    /// <summary>The API's public endpoint as the app allocated it (http://localhost:port).</summary>
+    public Uri ApiAddress => App.GetEndpoint(ResourceNames.ExecutionApi, "http");
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
