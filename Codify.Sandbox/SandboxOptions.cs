@@ -9,7 +9,7 @@ public sealed class SandboxOptions
 
     /// <summary>Executions this replica runs at once; it never reads more jobs than it has free slots.</summary>
     [Range(1, 256)]
-    public int MaxConcurrentExecutions { get; set; } = 4;
+    public int MaxConcurrentExecutions { get; set; } = 10;
 
     /// <summary>Unique per process, so a restarted replica's stale entries are seen as another consumer's and reclaimed.</summary>
     [Required]
