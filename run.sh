@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts Codify for development: redis-server, the ExecutionApi (http://localhost:8080) and the
+# Starts Codify for development: redis-server, the ExecutionApi (HOST:PORT, default 0.0.0.0:8080) and the
 # Sandbox, under the Aspire AppHost with its dashboard (http://localhost:18888).
-# PORT/HOST move the API; extra arguments go to the AppHost. Ctrl-C or SIGTERM stops everything.
+# The seed's variables (README, Configuration) go to the services; extra arguments go to the AppHost.
+# Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -5,35 +5,47 @@ namespace Codify.AppHost;
 
 internal static class ApiEndpoint
 {
-    private const int DefaultPort = 8080;
-    private const string DefaultHost = "localhost";
+    /// <summary>The seed's defaults, the same as the API's own when it runs without the AppHost.</summary>
+    public const int DefaultPort = 8080;
+    public const string DefaultHost = "0.0.0.0";
 
     /// <summary>
-    /// The API's public HTTP endpoint: <c>http://localhost:8080</c> unless the AppHost is given
-    /// <c>PORT</c> / <c>HOST</c> (e.g. <c>HOST=0.0.0.0</c> to listen on every interface).
-    /// The endpoint is proxied, which lets the testing builder move it to a random port
-    /// (<c>DcpPublisher:RandomizePorts</c>) so tests never collide with a running dev instance.
+    /// The API's public HTTP endpoint, <c>http://HOST:PORT</c> (default every IPv4 interface, port 8080): the API binds it
+    /// itself, no orchestrator proxy in between. Behind the proxy every client arrived from 127.0.0.1, so the per-client
+    /// budgets (rate limit, WebSockets per client) were one budget shared by everybody, and the proxy listened on
+    /// loopback only, whatever HOST said. <c>PORT=0</c> lets the orchestrator pick a free port (the tests do that, so
+    /// they never collide with a running <c>./run.sh</c>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithPublicHttpEndpoint(this IResourceBuilder<ProjectResource> builder, IConfiguration configuration)
     {
-        var port = DefaultPort;
-        if (configuration["PORT"] is { Length: > 0 } portText
-            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            throw new InvalidOperationException($"PORT must be a TCP port number (1-65535), not '{portText}'.");
-        }
-
+        var port = Port(configuration);
         var host = configuration["HOST"] is { Length: > 0 } h ? h : DefaultHost;
 
         builder
-            .WithHttpEndpoint(port: port, name: "http")
+            .WithHttpEndpoint(port: port, name: "http", isProxied: false)
             .WithEndpoint("http", e => e.TargetHost = host);
 
-        // The service inherits the AppHost's environment: without this, its own PORT/HOST handling would
-        // bind the public port that the proxy already holds. Behind the proxy it listens on the target port.
+        // The API reads PORT and HOST itself (they win over the ASPNETCORE_URLS the AppHost also sets); with PORT=0 it
+        // gets the port the orchestrator picked.
         var endpoint = builder.GetEndpoint("http");
         return builder
             .WithEnvironment("PORT", endpoint.Property(EndpointProperty.TargetPort))
             .WithEnvironment("HOST", host);
+    }
+
+    /// <summary>PORT as given, <see cref="DefaultPort"/> when unset, null (the orchestrator picks) for 0.</summary>
+    private static int? Port(IConfiguration configuration)
+    {
+        if (configuration["PORT"] is not { Length: > 0 } text)
+        {
+            return DefaultPort;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new InvalidOperationException($"PORT must be a TCP port number (1-65535, or 0 for any free port), not '{text}'.");
+        }
+
+        return port == 0 ? null : port;
     }
 }

@@ -3,15 +3,14 @@ using Microsoft.Extensions.Configuration;
 namespace Codify.AppHost;
 
 /// <summary>
-/// Server settings that an operator sets on the AppHost (<c>MAX_CONCURRENT_EXECUTIONS=8 ./run.sh</c>)
-/// and that must reach the services. Forwarded explicitly, so they show in the dashboard and do not
-/// depend on child processes inheriting the AppHost's environment.
+/// Server settings that an operator sets on the AppHost (<c>MAX_CONCURRENT_EXECUTIONS=8 ./run.sh</c>), each forwarded
+/// to the one service that reads it (PORT and HOST: see <see cref="ApiEndpoint"/>). Forwarded explicitly, so they show in
+/// the dashboard and do not depend on child processes inheriting the AppHost's environment.
 /// </summary>
 internal static class ServiceSettings
 {
     public static readonly string[] ExecutionApi =
     [
-        "MAX_CONCURRENT_EXECUTIONS",
         "EXECUTION_TIMEOUT_MAX",
         "CODE_SIZE_LIMIT",
         "RATE_LIMIT_POINTS",
@@ -20,6 +19,7 @@ internal static class ServiceSettings
         "API_KEYS",
     ];
 
+    /// <summary>Slots per Sandbox replica: the API has no such number (it reads the replicas' published slots).</summary>
     public static readonly string[] Sandbox = ["MAX_CONCURRENT_EXECUTIONS"];
 
     /// <summary>Passes each named setting that is set (environment, command line, appsettings); unset ones keep the service's default.</summary>

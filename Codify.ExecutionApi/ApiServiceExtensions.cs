@@ -5,6 +5,7 @@ using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Health;
+using Codify.ExecutionApi.Hosting;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
@@ -67,16 +68,10 @@ public static class ApiServiceExtensions
         return builder;
     }
 
-    /// <summary>The seed's PORT and HOST variables choose where the API listens (default http://localhost:8080 when either is set).</summary>
+    /// <summary>The seed's PORT and HOST choose where the API listens (default http://0.0.0.0:8080): see <see cref="SeedAddress"/>.</summary>
     public static WebApplicationBuilder UseSeedAddress(this WebApplicationBuilder builder)
     {
-        var port = builder.Configuration["PORT"];
-        var host = builder.Configuration["HOST"];
-        if (port is not null || host is not null)
-        {
-            builder.WebHost.UseUrls($"http://{host ?? "localhost"}:{port ?? "8080"}");
-        }
-
+        builder.WebHost.UseUrls(SeedAddress.Url(builder.Configuration));
         return builder;
     }
 }

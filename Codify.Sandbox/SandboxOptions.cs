@@ -7,9 +7,9 @@ public sealed class SandboxOptions
 {
     public const string Section = "Sandbox";
 
-    /// <summary>Executions this replica runs at once; it never reads more jobs than it has free slots.</summary>
-    [Range(1, 256)]
-    public int MaxConcurrentExecutions { get; set; } = 4;
+    /// <summary>Executions this replica runs at once (MAX_CONCURRENT_EXECUTIONS); it never reads more jobs than it has free slots.</summary>
+    [Range(1, 256, ErrorMessage = "MAX_CONCURRENT_EXECUTIONS (Sandbox:MaxConcurrentExecutions) must be from {1} to {2}")]
+    public int MaxConcurrentExecutions { get; set; } = 10;
 
     /// <summary>Unique per process, so a restarted replica's stale entries are seen as another consumer's and reclaimed.</summary>
     [Required]

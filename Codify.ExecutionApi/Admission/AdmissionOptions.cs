@@ -8,7 +8,7 @@ public sealed class AdmissionOptions
     public const string Section = "Executions";
 
     /// <summary>
-    /// Largest request body in bytes; larger ones get 413. Room for the largest stdin (1 MiB) and program (64 KiB)
+    /// Largest request body in bytes; larger ones get 413. Room for the largest stdin (1 MiB) and program (CODE_SIZE_LIMIT, 50 KiB)
     /// even when JSON escaping inflates them.
     /// </summary>
     [Range(1024, 256L << 20, ErrorMessage = "Executions:MaxRequestBodyBytes must be from {1} to {2} bytes")]

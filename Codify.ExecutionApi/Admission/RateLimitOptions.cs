@@ -14,7 +14,7 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests a client may make per window (RATE_LIMIT_POINTS).</summary>
     [Range(1, 1_000_000_000, ErrorMessage = "RATE_LIMIT_POINTS (RateLimit:Points) must be from {1} to {2}")]
-    public int Points { get; set; } = 100;
+    public int Points { get; set; } = 10;
 
     /// <summary>Length of the window in seconds (RATE_LIMIT_DURATION).</summary>
     [Range(1, 24 * 3600, ErrorMessage = "RATE_LIMIT_DURATION (RateLimit:DurationSeconds) must be from {1} to {2} seconds")]

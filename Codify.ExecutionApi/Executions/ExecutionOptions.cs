@@ -17,7 +17,7 @@ public sealed class ExecutionOptions
 
     /// <summary>Largest program, in UTF-8 bytes (CODE_SIZE_LIMIT).</summary>
     [Range(1, 16 * 1024 * 1024, ErrorMessage = "CODE_SIZE_LIMIT (Executions:CodeSizeLimit) must be from {1} to {2} bytes")]
-    public int CodeSizeLimit { get; set; } = 64 * 1024;
+    public int CodeSizeLimit { get; set; } = 50 * 1024;
 
     /// <summary>Largest standard input, in UTF-8 bytes.</summary>
     [Range(0, 16 * 1024 * 1024)]

@@ -12,9 +12,9 @@ namespace Codify.Tests.Aspire;
 /// shared by every test in the <see cref="AspireAppCollectionDefinition.Name"/> collection: a start costs ~10 s, a stop several more.
 /// </summary>
 /// <remarks>
-/// The testing builder randomizes proxied ports (<c>DcpPublisher:RandomizePorts</c>), so the API is
-/// not on :8080 here and the tests can run next to a developer's <c>./run.sh</c>. It also leaves the
-/// dashboard out.
+/// The API's public endpoint is not proxied, so the testing builder's port randomizing does not reach it: <c>PORT=0</c>
+/// lets the orchestrator pick a free port, so the tests can run next to a developer's <c>./run.sh</c> on :8080, and
+/// <c>HOST=127.0.0.1</c> keeps the test copy off the machine's other interfaces. The testing builder leaves the dashboard out.
 /// </remarks>
 public sealed class AspireAppFixture : IAsyncLifetime
 {
@@ -28,10 +28,14 @@ public sealed class AspireAppFixture : IAsyncLifetime
     /// <summary>A client for the API, addressed through the app's (randomized) endpoint.</summary>
     public HttpClient CreateApiClient() => App.CreateHttpClient(ResourceNames.ExecutionApi);
 
+    /// <summary>The API's public endpoint as the app allocated it (http://localhost:port).</summary>
+    public Uri ApiAddress => App.GetEndpoint(ResourceNames.ExecutionApi, "http");
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>(timeout.Token);
+        string[] args = ["PORT=0", "HOST=127.0.0.1"];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>(args, timeout.Token);
         builder.Services.AddLogging(logging => logging
             // The services' own logs reach the test output; at Information they drown a failure's reason.
             .AddFilter($"{typeof(ResourceNames).Assembly.GetName().Name}.Resources", LogLevel.Warning)

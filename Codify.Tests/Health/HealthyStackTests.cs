@@ -25,8 +25,8 @@ public sealed class HealthyStackTests(StackFixture stack)
         Assert.True(detailed.Body.GetProperty("ready").GetBoolean());
         var replica = Assert.Single(detailed.Replicas());
         Assert.Equal("healthy", replica.GetProperty("status").GetString());
-        Assert.Equal(4, replica.GetProperty("slotsTotal").GetInt32());
-        Assert.InRange(replica.GetProperty("slotsFree").GetInt32(), 0, 4);
+        Assert.Equal(SandboxFactory.Slots, replica.GetProperty("slotsTotal").GetInt32());
+        Assert.InRange(replica.GetProperty("slotsFree").GetInt32(), 0, SandboxFactory.Slots);
         var isolation = replica.GetProperty("isolation");
         Assert.Matches("^v[12]$", isolation.GetProperty("cgroup").GetString());
         Assert.Equal("enabled", isolation.GetProperty("seccomp").GetString());
@@ -60,7 +60,7 @@ public sealed class HealthyStackTests(StackFixture stack)
 
         await Eventually.ReturnsAsync(
             () => HealthAnswer.GetAsync(stack.Client, "/api/health/detailed"),
-            a => a.Replicas().Single().GetProperty("slotsFree").GetInt32() == 4,
+            a => a.Replicas().Single().GetProperty("slotsFree").GetInt32() == SandboxFactory.Slots,
             TimeSpan.FromSeconds(30), "the slot to be free again");
     }
 }

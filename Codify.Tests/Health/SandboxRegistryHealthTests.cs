@@ -51,7 +51,7 @@ public sealed class SandboxRegistryHealthTests
 
             var replica = Assert.Single(detailed.Replicas());
             Assert.Equal("unhealthy", replica.GetProperty("status").GetString());
-            Assert.Equal(4, replica.GetProperty("slotsTotal").GetInt32());
+            Assert.Equal(SandboxFactory.Slots, replica.GetProperty("slotsTotal").GetInt32());
             Assert.False(replica.GetProperty("isolation").TryGetProperty("bubblewrap", out _)); // it did not answer
             Assert.Equal(HttpStatusCode.ServiceUnavailable, detailed.Status);
             var ready = await HealthAnswer.GetAsync(client, "/api/health/ready");

@@ -8,6 +8,9 @@ namespace Codify.Tests.Infrastructure;
 public sealed class SandboxFactory(string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<SandboxMarker>
 {
+    /// <summary>Slots of a test replica unless a test sets its own: fewer than the seed's 10, for a small, shared test machine.</summary>
+    public const int Slots = 4;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -16,6 +19,7 @@ public sealed class SandboxFactory(string redisConnectionString, IReadOnlyDictio
         builder.UseSetting("Sandbox:HeartbeatSeconds", "1");
         builder.UseSetting("Sandbox:ReclaimIdleSeconds", "3");
         builder.UseSetting("Sandbox:PollIntervalMs", "200");
+        builder.UseSetting("MAX_CONCURRENT_EXECUTIONS", Slots.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Codify.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
@@ -185,28 +184,9 @@ public sealed class RateLimitTests
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
-    /// <summary>A client whose connections leave from <paramref name="local"/> (a loopback address) to the API's Kestrel port.</summary>
     private static HttpClient ClientFrom(IPAddress local, ApiFactory api)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
         using var probe = api.CreateClient();
-        return new HttpClient(handler) { BaseAddress = probe.BaseAddress };
+        return LoopbackClient.From(local, probe.BaseAddress!);
     }
 }

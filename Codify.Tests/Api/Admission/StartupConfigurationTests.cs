@@ -18,6 +18,8 @@ public sealed class StartupConfigurationTests
     [InlineData("EXECUTION_TIMEOUT_MAX", "abc")]
     [InlineData("CODE_SIZE_LIMIT", "-1")]
     [InlineData("API_KEYS", "short")]
+    [InlineData("PORT", "http")]
+    [InlineData("PORT", "70000")]
     public async Task A_bad_value_stops_start_up_naming_the_variable(string variable, string value)
     {
         // The real API process, as an operator starts it: WebApplicationFactory races its own disposal when start-up
@@ -31,7 +33,9 @@ public sealed class StartupConfigurationTests
             UseShellExecute = false,
         };
         start.Environment["ConnectionStrings__redis"] = redis.ConnectionString;
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        // The API listens where PORT and HOST say: any free port on loopback, unless the test's variable is PORT.
+        start.Environment["PORT"] = "0";
+        start.Environment["HOST"] = "127.0.0.1";
         start.Environment[variable] = value;
 
         using var api = Process.Start(start)!;
@@ -45,7 +49,7 @@ public sealed class StartupConfigurationTests
     }
 
     [Fact]
-    public async Task Without_settings_the_rate_limit_is_on_at_100_per_60_seconds()
+    public async Task Without_settings_the_rate_limit_is_on_at_the_seeds_10_per_60_seconds()
     {
         await using var host = await AdmissionHost.StartAsync();
         // Removes the test factory's out-of-reach limit: the production default applies.
@@ -54,8 +58,8 @@ public sealed class StartupConfigurationTests
         using var response = await AdmissionHost.ExecuteAsync(client);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal("100;w=60", string.Join(",", response.Headers.GetValues("RateLimit-Policy")));
-        Assert.Equal("99", string.Join(",", response.Headers.GetValues("RateLimit-Remaining")));
+        Assert.Equal("10;w=60", string.Join(",", response.Headers.GetValues("RateLimit-Policy")));
+        Assert.Equal("9", string.Join(",", response.Headers.GetValues("RateLimit-Remaining")));
     }
 
 }

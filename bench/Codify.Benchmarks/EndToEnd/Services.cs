@@ -44,8 +44,11 @@ public sealed class Services : IAsyncDisposable
     {
         var stack = new Services(repo, configuration);
         stack._redis = Start("redis-server", ["--port", $"{stack.RedisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], new());
-        stack._api = stack.StartService("Codify.ExecutionApi", stack.ApiPort, new()
+        stack._api = stack.StartService("Codify.ExecutionApi", new()
         {
+            // The API listens where the seed's PORT and HOST say (it does not read ASPNETCORE_URLS).
+            ["PORT"] = $"{stack.ApiPort}",
+            ["HOST"] = "127.0.0.1",
             // The benchmark is one client sending thousands of requests: its rate limit must not be what is measured.
             ["RATE_LIMIT_POINTS"] = "100000000",
         });
@@ -57,8 +60,9 @@ public sealed class Services : IAsyncDisposable
     public async Task StartSandboxAsync(int poolSize)
     {
         await StopAsync(_sandbox);
-        _sandbox = StartService("Codify.Sandbox", SandboxPort, new()
+        _sandbox = StartService("Codify.Sandbox", new()
         {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{SandboxPort}",
             ["MAX_CONCURRENT_EXECUTIONS"] = $"{Slots}",
             ["Sandbox__Pool__Python"] = $"{poolSize}",
             ["Sandbox__Pool__Node"] = $"{poolSize}",
@@ -66,7 +70,7 @@ public sealed class Services : IAsyncDisposable
         await WaitHealthyAsync(SandboxPort, "Sandbox");
     }
 
-    private Process StartService(string project, int port, Dictionary<string, string> settings)
+    private Process StartService(string project, Dictionary<string, string> settings)
     {
         var dll = Path.Combine(_repo, project, "bin", _configuration, "net10.0", $"{project}.dll");
         if (!File.Exists(dll))
@@ -75,7 +79,6 @@ public sealed class Services : IAsyncDisposable
         }
 
         settings["ConnectionStrings__redis"] = $"127.0.0.1:{RedisPort}";
-        settings["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         settings["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Logging at Warning: per-request console logging would be part of what is measured.
         settings["Logging__LogLevel__Default"] = "Warning";
