@@ -5,6 +5,7 @@ using Codify.AppHost;
 namespace Codify.Tests.Aspire;
 
 /// <summary>The seed's variables set for the AppHost reach the services (the app model is built, not started).</summary>
+[EndToEndTier]
 public sealed class SettingsForwardingTests
 {
     [Fact]

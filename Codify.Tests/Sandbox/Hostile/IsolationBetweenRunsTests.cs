@@ -4,6 +4,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Runs share nothing: what one run leaves in its writable mounts is gone for the next, and two live runs cannot see each other.</summary>
+[SandboxTier]
 public class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);
