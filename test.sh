@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
 # Builds Codify.sln and runs all of its tests. The Aspire tests start their own redis-server, API and
 # Sandbox (on random ports, so a running ./run.sh is no obstacle). Exits with dotnet test's code.
+#   ./test.sh unit | api | sandbox | e2e   one tier alone (the trait Tier=Unit, ...; see README, "Tests by tier")
+# Any other arguments go to dotnet test as they are (e.g. --filter "Tier=Api&FullyQualifiedName~Sockets").
 set -euo pipefail
 cd "$(dirname "$0")"
 
-./scripts/install-deps.sh
+tier=()
+case "${1:-}" in
+  unit) tier=(--filter Tier=Unit) ;;
+  api) tier=(--filter Tier=Api) ;;
+  sandbox) tier=(--filter Tier=Sandbox) ;;
+  e2e) tier=(--filter Tier=EndToEnd) ;;
+esac
+if [ ${#tier[@]} -gt 0 ]; then
+  shift
+fi
+
+# The unit tier starts no process: it needs none of the system packages (nor root to install them).
+if [ "${tier[*]}" != "--filter Tier=Unit" ]; then
+  ./scripts/install-deps.sh
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 set +e
 # A hung test fails the run after 5 minutes (with a dump) instead of eating the CI budget.
-dotnet test Codify.sln --logger "console;verbosity=normal" --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
+dotnet test Codify.sln --logger "console;verbosity=normal" --blame-hang-timeout 5m "${tier[@]}" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

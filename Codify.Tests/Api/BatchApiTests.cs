@@ -10,6 +10,7 @@ namespace Codify.Tests.Api;
 
 /// <summary>POST /api/execute/batch over real HTTP with the real Sandbox.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class BatchApiTests(StackFixture stack)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Codify.Tests.Api;
 
 /// <summary>The API over real HTTP, with real Redis and the real Sandbox running real bubblewrap.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class ExecuteApiTests(StackFixture stack)
 {
     [Fact]

@@ -8,6 +8,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Api;
 
 /// <summary>GET /api/execute over real HTTP: newest first, cursor paging, filters, several ids at once. Own Redis: the listing sees only this class's runs.</summary>
+[ApiTier]
 public sealed class ExecutionListingTests(StackFixture stack) : IClassFixture<StackFixture>, IAsyncLifetime
 {
     private readonly List<ExecutionRecord> _created = [];

@@ -6,6 +6,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Api;
 
 /// <summary>With no sandbox able to isolate, the API refuses work at once instead of queueing it forever.</summary>
+[ApiTier]
 public sealed class NoSandboxTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Codify.AppHost;
 namespace Codify.Tests.Aspire;
 
 [Collection(AspireAppCollectionDefinition.Name)]
+[EndToEndTier]
 public sealed class AppHostTests(AspireAppFixture fixture)
 {
     [Theory]

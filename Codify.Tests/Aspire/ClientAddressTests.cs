@@ -9,6 +9,7 @@ namespace Codify.Tests.Aspire;
 /// not one budget shared by everybody behind a proxy's single address.
 /// </summary>
 [Collection(AspireAppCollectionDefinition.Name)]
+[EndToEndTier]
 public sealed class ClientAddressTests(AspireAppFixture fixture)
 {
     [Fact]

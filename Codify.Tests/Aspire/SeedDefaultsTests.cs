@@ -11,6 +11,7 @@ namespace Codify.Tests.Aspire;
 /// http://localhost:3000.
 /// </summary>
 [Collection(AspireAppCollectionDefinition.Name)]
+[EndToEndTier]
 public sealed class SeedDefaultsTests(AspireAppFixture fixture)
 {
     [Fact]

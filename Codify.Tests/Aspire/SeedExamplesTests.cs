@@ -6,6 +6,7 @@ namespace Codify.Tests.Aspire;
 
 /// <summary>The seed's two curl examples, end to end through the AppHost: API → Redis stream → Sandbox → bubblewrap → back.</summary>
 [Collection(AspireAppCollectionDefinition.Name)]
+[EndToEndTier]
 public sealed class SeedExamplesTests(AspireAppFixture fixture)
 {
     [Theory]

@@ -8,6 +8,7 @@ namespace Codify.Tests.Aspire;
 /// Each seed variable given to the AppHost reaches the one service that reads it, and only that one; with nothing given
 /// the API's public endpoint is the seed's 0.0.0.0:8080, bound by the API itself (the app model is built, not started).
 /// </summary>
+[EndToEndTier]
 public sealed class SettingsForwardingTests
 {
     /// <summary>Variable, a value that differs from its default, and the service that reads it.</summary>

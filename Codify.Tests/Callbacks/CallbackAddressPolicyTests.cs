@@ -4,6 +4,7 @@ using Codify.ExecutionApi.Callbacks;
 namespace Codify.Tests.Callbacks;
 
 /// <summary>The SSRF decision on address literals: pure, no network, nothing is ever connected to.</summary>
+[UnitTier]
 public sealed class CallbackAddressPolicyTests
 {
     [Theory]

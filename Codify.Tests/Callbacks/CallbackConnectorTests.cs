@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Codify.Tests.Callbacks;
 
 /// <summary>The connect-time guard, against a real loopback listener that counts what reaches it.</summary>
+[ApiTier]
 public sealed class CallbackConnectorTests
 {
     private static CallbackConnector Connector(FakeResolver dns, bool allowPrivate) =>

@@ -9,6 +9,7 @@ namespace Codify.Tests.Callbacks;
 
 /// <summary>The real path: API → Redis → Sandbox run → callback stream → one API replica POSTs the signed record.</summary>
 [Collection(CallbackStackGroup.Name)]
+[ApiTier]
 public sealed class CallbackDeliveryTests(CallbackStackFixture stack)
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Codify.Tests.Callbacks;
 
 /// <summary>The send-time guard: a host that was public when the request was checked and is internal now is never connected to.</summary>
 [Collection(CallbackStackGroup.Name)]
+[ApiTier]
 public sealed class CallbackRebindingTests(CallbackStackFixture stack)
 {
     [Fact]

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace Codify.Tests.Callbacks;
 
 /// <summary>An API replica that dies holding a callback does not lose it, and a settled one is not sent again.</summary>
+[ApiTier]
 public sealed class CallbackReclaimTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Codify.Tests.Callbacks;
 
 /// <summary>Request-time refusals: answered before anything is queued (no sandbox is needed to see them).</summary>
+[ApiTier]
 public sealed class CallbackRequestTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Codify.ExecutionApi.Callbacks;
 
 namespace Codify.Tests.Callbacks;
 
+[UnitTier]
 public sealed class CallbackSignatureTests
 {
     [Fact]

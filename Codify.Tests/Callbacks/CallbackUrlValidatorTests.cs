@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Codify.Tests.Callbacks;
 
 /// <summary>Request-time checks with scripted DNS: decisions only, no look-up leaves the machine, nothing is connected to.</summary>
+[UnitTier]
 public sealed class CallbackUrlValidatorTests
 {
     private static CallbackUrlValidator Validator(FakeResolver? dns = null, bool allowPrivate = false, string? secret = CallbackStackFixture.Secret) =>

@@ -7,6 +7,7 @@ namespace Codify.Tests.Cancellation;
 
 /// <summary>DELETE /api/execute/{id} over real HTTP against real Redis and the real Sandbox: the harmless cases.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class CancelExecutionApiTests(StackFixture stack)
 {
     [Fact]

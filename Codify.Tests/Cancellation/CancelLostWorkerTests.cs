@@ -11,6 +11,7 @@ using static Codify.Tests.Cancellation.CancelTestKit;
 namespace Codify.Tests.Cancellation;
 
 /// <summary>A running execution whose worker died: the DELETE cannot finish the kill, says so, and the reclaim honours it.</summary>
+[ApiTier]
 public sealed class CancelLostWorkerTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using static Codify.Tests.Cancellation.CancelTestKit;
 namespace Codify.Tests.Cancellation;
 
 /// <summary>A queued execution that is cancelled never runs, even once a worker gets to its job.</summary>
+[ApiTier]
 public sealed class CancelQueuedTests
 {
     [Fact]

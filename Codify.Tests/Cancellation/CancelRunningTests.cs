@@ -7,6 +7,7 @@ using static Codify.Tests.Cancellation.CancelTestKit;
 namespace Codify.Tests.Cancellation;
 
 /// <summary>A running execution is killed within a second of the DELETE, whichever of two Sandbox replicas runs it.</summary>
+[ApiTier]
 public sealed class CancelRunningTests(ITestOutputHelper output)
 {
     /// <summary>The contract is "within a second"; the slack covers a loaded 2-core machine, not a slower design.</summary>

@@ -4,6 +4,7 @@ using Codify.ExecutionApi.Limits;
 
 namespace Codify.Tests.Executions;
 
+[UnitTier]
 public sealed class ExecuteRequestValidatorTests
 {
     private static readonly ExecutionOptions Options = new() { ExecutionTimeoutMax = 30, CodeSizeLimit = 100, StdinSizeLimit = 10 };

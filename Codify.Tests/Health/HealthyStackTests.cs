@@ -7,6 +7,7 @@ namespace Codify.Tests.Health;
 
 /// <summary>With the real Sandbox registered: ready, and the detailed view lists it with its slots, isolation and runtimes.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class HealthyStackTests(StackFixture stack)
 {
     [Fact]

@@ -5,6 +5,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Health;
 
 /// <summary>With Redis gone, every health path answers at once (200 or 503, never 500) and says Redis is down.</summary>
+[ApiTier]
 public sealed class RedisDownHealthTests
 {
     /// <summary>The Redis client's own timeout: an answer slower than this waited for the client instead of the check's bound.</summary>

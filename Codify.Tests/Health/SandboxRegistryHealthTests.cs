@@ -6,6 +6,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Health;
 
 /// <summary>Readiness follows the sandbox registry: none registered, one that cannot isolate, one whose heartbeat stopped.</summary>
+[ApiTier]
 public sealed class SandboxRegistryHealthTests
 {
     [Fact]

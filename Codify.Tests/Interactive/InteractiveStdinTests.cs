@@ -8,6 +8,7 @@ namespace Codify.Tests.Interactive;
 
 /// <summary>Interactive programs: standard input sent while they run, through the real API, Redis and sandbox.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class InteractiveStdinTests(StackFixture stack)
 {
     private const string PythonConversation = """

@@ -6,6 +6,7 @@ namespace Codify.Tests.OpenApi;
 
 /// <summary>The OpenAPI document and the Scalar reference page, served by the real API (environment "Testing", not Development).</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class ApiReferenceTests(StackFixture stack)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Codify.Tests.Piston;
 
 /// <summary>Piston's v2 API over real HTTP: the same queue and real Sandbox, Piston's request and response shapes.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class PistonApiTests(StackFixture stack)
 {
     [Fact]

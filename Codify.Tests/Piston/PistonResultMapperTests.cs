@@ -4,6 +4,7 @@ using Codify.ExecutionApi.Piston;
 namespace Codify.Tests.Piston;
 
 /// <summary>The status mapping for outcomes that are slow or awkward to provoke for real (the real ones are in PistonApiTests).</summary>
+[UnitTier]
 public sealed class PistonResultMapperTests
 {
     [Theory]

@@ -8,6 +8,7 @@ namespace Codify.Tests.Piston;
 
 /// <summary>Bad Piston requests: RFC 9457 problems that also carry Piston's <c>message</c>, and nothing queued.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class PistonValidationTests(StackFixture stack)
 {
     [Theory]

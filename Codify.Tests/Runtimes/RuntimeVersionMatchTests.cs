@@ -3,6 +3,7 @@ using Codify.Sandbox.Runtimes;
 
 namespace Codify.Tests.Runtimes;
 
+[UnitTier]
 public sealed class RuntimeVersionMatchTests
 {
     private static readonly RuntimeInfo Python = new("python", "3.11.2", ["py"], ".py", "/usr/bin/python3");

@@ -8,6 +8,7 @@ namespace Codify.Tests.Runtimes;
 
 /// <summary>GET /api/runtimes and the <c>version</c> of POST /api/execute, over real HTTP with the real Sandbox publishing.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class RuntimesApiTests(StackFixture stack)
 {
     [Fact]

@@ -7,6 +7,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Runtimes;
 
 /// <summary>Before any Sandbox has published, the API cannot know the versions: it says so (503), never guesses.</summary>
+[ApiTier]
 public sealed class RuntimesNotPublishedTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>Programs run through real bubblewrap, as the unprivileged uid, with real Debian python3 and node.</summary>
+[SandboxTier]
 public sealed class BubblewrapRunnerTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     [Fact]

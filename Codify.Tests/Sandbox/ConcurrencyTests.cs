@@ -5,6 +5,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>A replica runs at most MAX_CONCURRENT_EXECUTIONS at once and never holds more jobs than free slots.</summary>
+[ApiTier]
 public sealed class ConcurrencyTests
 {
     [Fact]

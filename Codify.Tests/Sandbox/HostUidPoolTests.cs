@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Codify.Tests.Sandbox;
 
+[UnitTier]
 public sealed class HostUidPoolTests : IDisposable
 {
     private readonly string _locks = Path.Combine(Path.GetTempPath(), $"codify-uid-locks-{Guid.NewGuid():N}");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>Fail closed: when any piece of isolation is missing, the probe reports why and nothing runs.</summary>
+[SandboxTier]
 public sealed class IsolationProbeTests
 {
     [Fact]

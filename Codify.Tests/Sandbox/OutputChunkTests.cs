@@ -3,6 +3,7 @@ using Codify.Sandbox.Isolation;
 
 namespace Codify.Tests.Sandbox;
 
+[UnitTier]
 public sealed class OutputChunkTests
 {
     [Fact]

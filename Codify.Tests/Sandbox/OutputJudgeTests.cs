@@ -2,6 +2,7 @@ using Codify.Sandbox.Isolation;
 
 namespace Codify.Tests.Sandbox;
 
+[UnitTier]
 public sealed class OutputJudgeTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>Several files (first one the entry point) and command-line arguments reach the program.</summary>
+[SandboxTier]
 public sealed class ProgramFilesTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     [Fact]

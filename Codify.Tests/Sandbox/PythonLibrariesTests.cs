@@ -3,6 +3,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>The popular Debian Python libraries work inside the sandbox.</summary>
+[SandboxTier]
 public sealed class PythonLibrariesTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     [Fact]

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>No execution stays queued or running forever when the worker holding it dies.</summary>
+[ApiTier]
 public sealed class ReclaimTests
 {
     [Fact]

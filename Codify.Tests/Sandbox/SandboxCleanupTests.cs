@@ -3,6 +3,7 @@ using Codify.Sandbox.Isolation;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>Finished sandboxes are torn down after their result, in order, and a stopping service finishes them all.</summary>
+[UnitTier]
 public sealed class SandboxCleanupTests
 {
     private sealed class Teardown(ManualResetEventSlim? gate = null) : IDisposable

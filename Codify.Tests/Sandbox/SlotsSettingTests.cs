@@ -3,6 +3,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Sandbox;
 
 /// <summary>MAX_CONCURRENT_EXECUTIONS is the Sandbox's own setting: a bad value stops it at start-up, naming the variable.</summary>
+[ApiTier]
 public sealed class SlotsSettingTests
 {
     [Theory]

@@ -6,6 +6,7 @@ namespace Codify.Tests.Sockets;
 
 /// <summary>Live execution over a real WebSocket (Kestrel on 127.0.0.1), with real Redis and the real Sandbox.</summary>
 [Collection(SocketStackGroup.Name)]
+[ApiTier]
 public sealed class SocketExecutionTests(SocketStackFixture stack)
 {
     /// <summary>One write, so that the first stdout event is the whole line.</summary>

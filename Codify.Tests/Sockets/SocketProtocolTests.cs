@@ -12,6 +12,7 @@ namespace Codify.Tests.Sockets;
 
 /// <summary>Errors, limits and the slow reader, over a real WebSocket.</summary>
 [Collection(SocketStackGroup.Name)]
+[ApiTier]
 public sealed class SocketProtocolTests(SocketStackFixture stack)
 {
     [Fact]

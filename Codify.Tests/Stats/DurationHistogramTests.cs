@@ -2,6 +2,7 @@ using Codify.Contracts;
 
 namespace Codify.Tests.Stats;
 
+[UnitTier]
 public sealed class DurationHistogramTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using StackExchange.Redis;
 namespace Codify.Tests.Stats;
 
 /// <summary>The Lua that counts an ended execution, run on a real redis-server against a record written like the services write it.</summary>
+[ApiTier]
 public sealed class ExecutionStatsScriptTests : IAsyncLifetime
 {
     private static readonly string Script = $"""

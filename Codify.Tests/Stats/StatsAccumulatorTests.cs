@@ -3,6 +3,7 @@ using Codify.ExecutionApi.Stats;
 
 namespace Codify.Tests.Stats;
 
+[UnitTier]
 public sealed class StatsAccumulatorTests
 {
     [Fact]

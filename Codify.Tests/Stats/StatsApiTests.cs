@@ -8,6 +8,7 @@ namespace Codify.Tests.Stats;
 
 /// <summary><c>GET /api/stats</c> over executions run through the real stack.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class StatsApiTests(StackFixture stack)
 {
     [Fact]

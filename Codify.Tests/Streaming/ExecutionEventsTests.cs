@@ -8,6 +8,7 @@ namespace Codify.Tests.Streaming;
 
 /// <summary><c>GET /api/execute/{id}/events</c> over real HTTP, with real Redis and the real Sandbox.</summary>
 [Collection(StackGroup.Name)]
+[ApiTier]
 public sealed class ExecutionEventsTests(StackFixture stack)
 {
     private const string SlowLines = "import time\nfor i in range(4):\n    print(f'line {i}')\n    time.sleep(0.5)";

@@ -6,6 +6,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Telemetry;
 
 /// <summary>The API's instruments, on an API whose accepted jobs stay queued (a heartbeat is faked, no sandbox runs).</summary>
+[ApiTier]
 public sealed class ApiMetricsTests
 {
     [Fact]

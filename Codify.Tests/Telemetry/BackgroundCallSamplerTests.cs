@@ -4,6 +4,7 @@ using OpenTelemetry.Trace;
 
 namespace Codify.Tests.Telemetry;
 
+[UnitTier]
 public sealed class BackgroundCallSamplerTests
 {
     private static readonly ParentBasedSampler Sampler = new(new BackgroundCallSampler());

@@ -6,6 +6,7 @@ namespace Codify.Tests.Telemetry;
 
 /// <summary>Serilog's events reach the OpenTelemetry pipeline (so the dashboard) with their trace and the execution id.</summary>
 [Collection(TelemetryGroup.Name)]
+[ApiTier]
 public sealed class LoggingTests(TelemetryFixture stack)
 {
     private const string RequestLogCategory = "Serilog.AspNetCore.RequestLoggingMiddleware";

@@ -8,6 +8,7 @@ namespace Codify.Tests.Telemetry;
 
 /// <summary>Neither spans nor log lines ever carry a program's code, stdin or output.</summary>
 [Collection(TelemetryGroup.Name)]
+[ApiTier]
 public sealed class NoProgramDataTests(TelemetryFixture stack)
 {
     [Fact]

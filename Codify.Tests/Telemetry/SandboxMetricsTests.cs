@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 namespace Codify.Tests.Telemetry;
 
 [Collection(TelemetryGroup.Name)]
+[ApiTier]
 public sealed class SandboxMetricsTests(TelemetryFixture stack)
 {
     [Fact]

@@ -6,6 +6,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Telemetry;
 
 [Collection(TelemetryGroup.Name)]
+[ApiTier]
 public sealed class TracingTests(TelemetryFixture stack)
 {
     [Fact]

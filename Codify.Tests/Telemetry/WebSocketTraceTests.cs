@@ -5,6 +5,7 @@ using Codify.Hosting;
 namespace Codify.Tests.Telemetry;
 
 /// <summary>The hook the WebSocket endpoint calls per <c>execute</c> message: one trace per execution, not per connection.</summary>
+[UnitTier]
 public sealed class WebSocketTraceTests
 {
     [Fact]

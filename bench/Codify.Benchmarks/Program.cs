@@ -5,6 +5,8 @@ using Codify.Benchmarks.EndToEnd;
 //   dotnet run -c Release --project bench/Codify.Benchmarks                     end to end, writes docs/benchmarks.md
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- e2e [requests] [pool size]
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- start [iterations]   sandbox start cost only
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- cgroups [rounds]     a run's cgroups against no cgroups
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- seccomp [runs]       a run with the seccomp filter against without
 var mode = args.Length > 0 ? args[0] : "e2e";
 int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var n) ? n : fallback;
 #if DEBUG
@@ -15,12 +17,14 @@ const string configuration = "Release";
 return mode switch
 {
     "start" => await SandboxStartBenchmark.RunAsync(Arg(1, 30)),
+    "cgroups" => await CgroupCostBenchmark.RunAsync(Arg(1, 20)),
+    "seccomp" => await SeccompCostBenchmark.RunAsync(Arg(1, 20)),
     "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] | start [iterations]]");
+    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] | start [iterations] | cgroups [rounds] | seccomp [runs]]");
     return 2;
 }

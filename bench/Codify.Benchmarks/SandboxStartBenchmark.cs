@@ -55,7 +55,7 @@ public static class SandboxStartBenchmark
                 }
             }
 
-            var (rawMedian, sandboxMedian) = (Median(rawMs), Median(sandboxMs));
+            var (rawMedian, sandboxMedian) = (Median.Of(rawMs), Median.Of(sandboxMs));
             Console.WriteLine($"{language,-11} {rawMedian,8:F1} {sandboxMedian,8:F1} {sandboxMedian - rawMedian,9:F1} {sandboxMedian / rawMedian,6:F2}");
         }
 
@@ -86,11 +86,5 @@ public static class SandboxStartBenchmark
         return result.Status == ExecutionStatus.Completed
             ? elapsed
             : throw new InvalidOperationException($"sandboxed {language} run ended {result.Status}: {result.Stderr} {result.Message}");
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Codify.Tests.Api.Admission;
 
 /// <summary>With API keys configured, everything but the health endpoints needs one (X-API-Key or Authorization: Bearer).</summary>
+[ApiTier]
 public sealed class ApiKeyTests
 {
     private const string Key = "right-key-0123456789abcdef";

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Codify.Tests.Api.Admission;
 
 /// <summary>Bodies over Executions:MaxRequestBodyBytes get a 413 problem naming the limit, whether or not they announce their length.</summary>
+[ApiTier]
 public sealed class BodySizeTests
 {
     private static readonly Dictionary<string, string?> Small = new() { ["Executions:MaxRequestBodyBytes"] = "2048" };

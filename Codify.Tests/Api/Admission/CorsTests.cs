@@ -3,6 +3,7 @@ using System.Net;
 namespace Codify.Tests.Api.Admission;
 
 /// <summary>FRONTEND_URL is the browser origin CORS allows (default http://localhost:3000); other origins get no allow header.</summary>
+[ApiTier]
 public sealed class CorsTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using StackExchange.Redis;
 namespace Codify.Tests.Api.Admission;
 
 /// <summary>Executions:MaxQueueLength caps the jobs waiting for a sandbox across all replicas: beyond it, 503 and nothing queued.</summary>
+[ApiTier]
 public sealed class QueueCapTests
 {
     private static readonly Dictionary<string, string?> Cap = new()

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Codify.Tests.Api.Admission;
 
 /// <summary>RATE_LIMIT_POINTS per RATE_LIMIT_DURATION per client, counted in Redis and therefore shared by every API replica.</summary>
+[ApiTier]
 public sealed class RateLimitTests
 {
     private static Dictionary<string, string?> Limit(int points, int seconds = 600) => new()

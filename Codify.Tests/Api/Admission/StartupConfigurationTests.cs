@@ -5,6 +5,7 @@ using Codify.Tests.Infrastructure;
 namespace Codify.Tests.Api.Admission;
 
 /// <summary>The seed's variables are validated at start-up: a bad value stops the API with a message naming the variable.</summary>
+[ApiTier]
 public sealed class StartupConfigurationTests
 {
     [Theory]

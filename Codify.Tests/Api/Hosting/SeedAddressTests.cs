@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Codify.Tests.Api.Hosting;
 
 /// <summary>HOST and PORT decide where the API listens; with neither set it is the seed's http://0.0.0.0:8080.</summary>
+[UnitTier]
 public sealed class SeedAddressTests
 {
     [Theory]

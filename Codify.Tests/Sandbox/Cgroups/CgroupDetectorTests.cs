@@ -3,6 +3,7 @@ using Codify.Sandbox.Isolation.Cgroups;
 namespace Codify.Tests.Sandbox.Cgroups;
 
 /// <summary>Driver choice from fake /proc/self/mounts and /proc/self/cgroup texts over a fake /sys/fs/cgroup tree.</summary>
+[UnitTier]
 public sealed class CgroupDetectorTests : IDisposable
 {
     // Verbatim from this build machine: v1 controllers plus a v2 mount that has none of them.

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Codify.Tests.Sandbox.Cgroups;
 
 /// <summary>The DI helper resolves the driver detected on this host, or one that refuses every run.</summary>
+[SandboxTier]
 public sealed class CgroupServiceExtensionsTests
 {
     private static ServiceProvider Services(Dictionary<string, string?> settings)

@@ -7,6 +7,7 @@ using static Codify.Tests.Sandbox.Cgroups.CgroupTestProcesses;
 namespace Codify.Tests.Sandbox.Cgroups;
 
 /// <summary>The v1 driver for real on this machine (root, cgroup v1), with real processes joined through <see cref="CgroupJoin"/>.</summary>
+[SandboxTier]
 public sealed class CgroupV1DriverOnThisHostTests
 {
     // Debian's interpreter: the pyenv python3 on PATH loads a slow .pth hook.

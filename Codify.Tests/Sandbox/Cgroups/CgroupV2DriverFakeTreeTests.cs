@@ -5,6 +5,7 @@ using Codify.Sandbox.Isolation.Cgroups;
 namespace Codify.Tests.Sandbox.Cgroups;
 
 /// <summary>The v2 driver against a fake cgroup2 tree that behaves like the kernel (this machine has no v2 controllers).</summary>
+[SandboxTier]
 public sealed class CgroupV2DriverFakeTreeTests : IDisposable
 {
     private static readonly ExecutionLimits Limits = new(

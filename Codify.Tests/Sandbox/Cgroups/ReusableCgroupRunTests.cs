@@ -9,6 +9,7 @@ namespace Codify.Tests.Sandbox.Cgroups;
 /// A run's cgroup created ahead of time and re-targeted at dispatch (the warm pool): renamed with its processes inside,
 /// re-limited, its CPU time and peak memory counted from the reset on. Real v1 cgroups on this host, real processes.
 /// </summary>
+[SandboxTier]
 public sealed class ReusableCgroupRunTests
 {
     private const string Python = "/usr/bin/python3";

@@ -3,6 +3,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Programs that burn CPU or just wait stop at the right clock, and the verdict names which one.</summary>
+[SandboxTier]
 public class CpuAndTimeHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     // A generous wall limit costs nothing (the CPU limit ends the run) and keeps the verdict right on a loaded machine,

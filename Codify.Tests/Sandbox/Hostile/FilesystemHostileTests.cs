@@ -7,6 +7,7 @@ namespace Codify.Tests.Sandbox.Hostile;
 /// Filling the writable mounts, writing huge files, exhausting inodes and descriptors, and planting symlinks: the program
 /// meets its own limits (ENOSPC, EFBIG, EMFILE), and nothing reaches or stays on the host.
 /// </summary>
+[SandboxTier]
 public class FilesystemHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

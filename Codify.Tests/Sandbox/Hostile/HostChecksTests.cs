@@ -4,6 +4,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>The host checks are not vacuous: while a run lives they see its processes, cgroup folders and run folder.</summary>
+[SandboxTier]
 public sealed class HostChecksTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     [Fact]

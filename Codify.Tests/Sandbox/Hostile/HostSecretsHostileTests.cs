@@ -5,6 +5,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Nothing of the host is readable from inside: its files, its processes, the service's environment and mounts.</summary>
+[SandboxTier]
 public class HostSecretsHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

@@ -4,6 +4,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Runs share nothing: what one run leaves in its writable mounts is gone for the next, and two live runs cannot see each other.</summary>
+[SandboxTier]
 public class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);
@@ -139,10 +140,11 @@ public class IsolationBetweenRunsTests(SandboxRunnerFixture sandbox) : IClassFix
         """;
 
     /// <summary>
-    /// Runs must not share per-user kernel budgets. Every run is the same host uid, and some kernel limits count per uid
-    /// across user namespaces (fs.inotify.max_user_instances = 128 here; also RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE,
-    /// pipe-user-pages-soft): one run holding them starves every concurrent run. Today this fails: the second run gets
-    /// EMFILE from inotify_init (node's fs.watch breaks the same way). Fix: a distinct host uid per concurrent run.
+    /// Runs must not share per-user kernel budgets. Some kernel limits count per host uid across user namespaces
+    /// (fs.inotify.max_user_instances = 128 here; also RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, pipe-user-pages-soft): were
+    /// concurrent runs one host uid, a run holding them all would starve the others (the second run would get EMFILE from
+    /// inotify_init; node's fs.watch breaks the same way). Guards that each concurrent run has its own host uid (the
+    /// HostUidPool lease): the hog exhausts its own uid's inotify instances, and the overlapping run still gets every one it asks for.
     /// </summary>
     [Fact]
     public async Task A_run_hoarding_inotify_instances_does_not_starve_a_concurrent_run()

@@ -8,6 +8,7 @@ namespace Codify.Tests.Sandbox.Hostile;
 /// Attacks on the kernel and on other processes: the seccomp filter answers EPERM, signals cannot leave the run's pid
 /// namespace, and neither the cgroup nor the rlimits can be escaped from inside.
 /// </summary>
+[SandboxTier]
 public class KernelHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

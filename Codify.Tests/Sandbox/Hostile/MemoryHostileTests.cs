@@ -3,6 +3,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Programs that grow memory without bound stop at the run's memory limit, with the peak reported.</summary>
+[SandboxTier]
 public class MemoryHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private const long Limit = 96L << 20;

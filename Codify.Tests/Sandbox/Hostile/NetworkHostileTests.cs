@@ -10,6 +10,7 @@ namespace Codify.Tests.Sandbox.Hostile;
 /// The sandbox has its own network namespace with only an empty loopback: the host's loopback services (Redis, anything
 /// listening on 127.0.0.1) are unreachable in both directions. Every connection here aims at 127.0.0.1 only.
 /// </summary>
+[SandboxTier]
 public class NetworkHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

@@ -3,6 +3,7 @@ using Codify.Contracts;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Floods of output are cut at the budget, on the stream that flooded, and the run is killed.</summary>
+[SandboxTier]
 public class OutputHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private const int Cap = 10_000;

@@ -6,6 +6,7 @@ namespace Codify.Tests.Sandbox.Hostile;
 /// Fork, spawn and thread bombs stop at the run's pids limit (which counts threads too) and daemons do not outlive the run.
 /// The pids limit also counts bwrap's two processes, so the program gets fewer than <see cref="Processes"/> tasks.
 /// </summary>
+[SandboxTier]
 public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private const int Processes = 32;

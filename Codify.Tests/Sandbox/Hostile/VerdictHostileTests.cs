@@ -5,6 +5,7 @@ using Codify.Sandbox.Isolation.Cgroups;
 namespace Codify.Tests.Sandbox.Hostile;
 
 /// <summary>Programs that try to forge the Sandbox's own verdicts: they get the verdict of what they really did.</summary>
+[SandboxTier]
 public class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Codify.Tests.Sandbox.Pool;
 
 /// <summary>Idle warm sandboxes count against the host uid budget: start-up refuses a pool the uids cannot cover.</summary>
+[UnitTier]
 public sealed class PoolOptionsTests
 {
     private static PoolOptions Resolve(int hostUids) =>

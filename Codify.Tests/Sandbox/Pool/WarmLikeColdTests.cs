@@ -6,6 +6,7 @@ namespace Codify.Tests.Sandbox.Pool;
 /// A program cannot tell a warm (pooled) run from a cold one: the same program, arguments and stdin give the same
 /// stdout, stderr (tracebacks without launcher frames), exit code and rlimits. Each pair runs once cold, once warm.
 /// </summary>
+[SandboxTier]
 public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRunnerFixture warm)
     : IClassFixture<SandboxRunnerFixture>, IClassFixture<PooledSandboxRunnerFixture>
 {

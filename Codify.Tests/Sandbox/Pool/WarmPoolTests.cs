@@ -6,6 +6,7 @@ using Codify.Tests.Sandbox.Hostile;
 namespace Codify.Tests.Sandbox.Pool;
 
 /// <summary>The warm pool itself: what an idle sandbox holds, what dispatch changes, which runs go cold, what a dead one does.</summary>
+[SandboxTier]
 public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFixture<PooledSandboxRunnerFixture>
 {
     [Fact]
@@ -137,6 +138,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
 }
 
 /// <summary>A pool of size 0 for both languages: nothing is ever started ahead, every run is cold.</summary>
+[SandboxTier]
 public sealed class NoPoolTests(NoPoolTests.Fixture sandbox) : IClassFixture<NoPoolTests.Fixture>
 {
     public sealed class Fixture : SandboxRunnerFixture

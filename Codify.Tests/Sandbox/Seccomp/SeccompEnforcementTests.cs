@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Codify.Tests.Sandbox.Seccomp;
 
 /// <summary>Real bubblewrap runs of Debian python3 and node under the generated filter.</summary>
+[SandboxTier]
 public sealed class SeccompEnforcementTests(SeccompSandbox sandbox, ITestOutputHelper output) : IClassFixture<SeccompSandbox>
 {
     private const string SigsysExit = "159";

@@ -3,6 +3,7 @@ using Codify.Sandbox.Isolation.Seccomp;
 namespace Codify.Tests.Sandbox.Seccomp;
 
 /// <summary>The filter libseccomp generates, checked without running anything under it.</summary>
+[SandboxTier]
 public sealed class SeccompFilterTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"codify-seccomp-test-{Guid.NewGuid():N}");

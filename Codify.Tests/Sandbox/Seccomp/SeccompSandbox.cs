@@ -7,8 +7,8 @@ namespace Codify.Tests.Sandbox.Seccomp;
 
 /// <summary>
 /// Runs programs through real bubblewrap exactly as BubblewrapCommand builds it, with or without
-/// <c>--seccomp 3</c>, launched the way the integrator will: a /bin/sh wrapper that opens the BPF
-/// file fresh as fd 3 and execs setpriv, from an empty environment.
+/// <c>--seccomp 3</c>, launched as the Sandbox's launch wrapper does (minus its cgroup joins and rlimits): a /bin/sh
+/// wrapper that opens the BPF file fresh as fd 3 and execs setpriv, from an empty environment.
 /// </summary>
 public sealed class SeccompSandbox : IDisposable
 {
@@ -58,7 +58,7 @@ public sealed class SeccompSandbox : IDisposable
         };
         start.Environment.Clear();
         // The wrapper opens the filter fresh for this run only; without --seccomp, fd 3 is opened but unused,
-        // so the with/without timings differ by the filter alone.
+        // so a run with and one without differ by the filter alone.
         foreach (var arg in (string[])["-c", "exec 3< \"$0\"; exec \"$@\"", Filter.BpfPath, Options.SetprivPath])
         {
             start.ArgumentList.Add(arg);
