@@ -1,8 +1,9 @@
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Pool;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Cold;
 using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
+using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
 using Codify.Sandbox.Telemetry;

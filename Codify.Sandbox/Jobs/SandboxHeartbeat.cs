@@ -1,5 +1,5 @@
 using Codify.Hosting;
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

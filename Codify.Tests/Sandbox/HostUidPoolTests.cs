@@ -1,4 +1,4 @@
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Launch;
 using Microsoft.Extensions.Options;
 
 namespace Codify.Tests.Sandbox;

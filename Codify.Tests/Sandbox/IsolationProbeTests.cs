@@ -1,6 +1,7 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Codify.Tests.Sandbox;

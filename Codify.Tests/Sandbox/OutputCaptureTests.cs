@@ -1,4 +1,4 @@
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Supervision;
 
 namespace Codify.Tests.Sandbox;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Supervision;
 
 namespace Codify.Tests.Sandbox;
 

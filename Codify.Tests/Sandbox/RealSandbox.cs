@@ -1,6 +1,7 @@
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

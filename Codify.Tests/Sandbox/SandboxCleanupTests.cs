@@ -1,4 +1,4 @@
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Workspace;
 
 namespace Codify.Tests.Sandbox;
 

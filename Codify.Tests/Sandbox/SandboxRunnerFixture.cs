@@ -1,6 +1,8 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Pool;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
+using Codify.Sandbox.Readiness;
+using Codify.Sandbox.Supervision;
 using Codify.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
 using Xunit.Abstractions;
 
 namespace Codify.Tests.Sandbox.Cgroups;

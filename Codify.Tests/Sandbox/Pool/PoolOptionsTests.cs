@@ -1,6 +1,6 @@
 using Codify.Sandbox;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Pool;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation.Pool;
+using Codify.Sandbox.Pool;
 using Codify.Tests.Infrastructure;
 using Codify.Tests.Sandbox.Hostile;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Seccomp;
 using Xunit.Abstractions;
 
 namespace Codify.Tests.Sandbox.Seccomp;

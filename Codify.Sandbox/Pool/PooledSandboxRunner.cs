@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Codify.Contracts;
+using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Supervision;
+
+namespace Codify.Sandbox.Pool;
+
+/// <summary>
+/// Runs a program in a warm sandbox when the pool has one that fits, else cold (<see cref="BubblewrapRunner"/>), the
+/// fallback for everything the pool cannot serve. Both paths end in the same supervisor, so the verdict, the statistics
+/// and the stdin feeding are one code path.
+/// </summary>
+public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPool pool, ILogger<PooledSandboxRunner> logger, IMeterFactory? meters = null)
+    : ISandboxRunner
+{
+    private readonly Counter<long>? _runs = meters?.Create(Microsoft.Extensions.Hosting.Extensions.CodifyActivitySource)
+        .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: warm (pooled sandbox) or cold, with the reason for cold");
+
+    private long _warmRuns;
+    private long _coldRuns;
+
+    /// <summary>Runs served by a warm sandbox so far.</summary>
+    public long WarmRuns => Interlocked.Read(ref _warmRuns);
+
+    /// <summary>Runs that started cold so far.</summary>
+    public long ColdRuns => Interlocked.Read(ref _coldRuns);
+
+    public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
+        RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
+
+    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // The readiness gate comes first, as on the cold path: a replica that cannot isolate runs nothing, warm or cold.
+        var reason = !cold.Isolation.IsReady ? "not ready" : Unservable(spec);
+        if (reason is null)
+        {
+            if (await pool.TakeAsync(Languages.Find(spec.Language)!.Name) is { } warm)
+            {
+                try
+                {
+                    var failure = await warm.DispatchAsync(executionId, spec);
+                    if (failure is null)
+                    {
+                        Count(ref _warmRuns, "warm", null);
+                        return await cold.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
+                    }
+
+                    // Nothing of the program ran: it runs cold instead.
+                    LogDispatchFailed(logger, executionId, failure);
+                    reason = "dispatch failed";
+                }
+                finally
+                {
+                    cold.Cleanup.Defer(warm);
+                }
+            }
+            else
+            {
+                reason = "pool empty";
+            }
+        }
+
+        Count(ref _coldRuns, "cold", reason);
+        return await cold.RunAsync(executionId, spec, onOutput, stdin, cancellationToken);
+    }
+
+    /// <summary>Why the pool cannot serve this run (null: it can). Warm sandboxes exist only for the plain case.</summary>
+    private string? Unservable(ExecutionSpec spec)
+    {
+        if (Languages.Find(spec.Language) is not { } language || !pool.Serves(language.Name))
+        {
+            return "language not pooled";
+        }
+
+        // A warm sandbox has one read-only file bound at the entry's default name, before its program is known.
+        var files = spec.ProgramFiles(language);
+        if (files.Count != 1 || files[0].Name != language.FileName)
+        {
+            return "multi-file program";
+        }
+
+        // Node's heap cap is fixed at start from the memory limit the pool prepares for.
+        if (language.Name == "javascript"
+            && BubblewrapCommand.NodeHeapMegabytes(spec.Limits) != BubblewrapCommand.NodeHeapMegabytes(spec.Limits with { MemoryBytes = pool.Options.MemoryBytes }))
+        {
+            return "node heap differs";
+        }
+
+        return null;
+    }
+
+    private void Count(ref long counter, string path, string? reason)
+    {
+        Interlocked.Increment(ref counter);
+        _runs?.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason));
+        Activity.Current?.SetTag("codify.sandbox.path", path);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: warm sandbox could not take the program, running it cold: {Reason}")]
+    private static partial void LogDispatchFailed(ILogger logger, string executionId, string reason);
+}
