@@ -4,7 +4,7 @@ using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Codify.Tests.Sandbox;
+namespace Codify.Tests.Sandbox.Cold;
 
 /// <summary>Fail closed: when any piece of isolation is missing, the probe reports why and nothing runs.</summary>
 public sealed class IsolationProbeTests

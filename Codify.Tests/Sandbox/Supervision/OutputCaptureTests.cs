@@ -1,6 +1,6 @@
 using Codify.Sandbox.Supervision;
 
-namespace Codify.Tests.Sandbox;
+namespace Codify.Tests.Sandbox.Supervision;
 
 public sealed class OutputCaptureTests
 {

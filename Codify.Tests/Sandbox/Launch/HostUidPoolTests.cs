@@ -1,7 +1,7 @@
 using Codify.Sandbox.Launch;
 using Microsoft.Extensions.Options;
 
-namespace Codify.Tests.Sandbox;
+namespace Codify.Tests.Sandbox.Launch;
 
 public sealed class HostUidPoolTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Codify.Contracts;
 
-namespace Codify.Tests.Sandbox;
+namespace Codify.Tests.Sandbox.Cold;
 
 /// <summary>Programs run through real bubblewrap, as the unprivileged uid, with real Debian python3 and node.</summary>
 public sealed class BubblewrapRunnerTests(SandboxRunnerFixture sandbox) : IClassFixture<SandboxRunnerFixture>

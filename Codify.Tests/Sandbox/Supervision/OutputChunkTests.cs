@@ -1,7 +1,7 @@
 using System.Text;
 using Codify.Sandbox.Supervision;
 
-namespace Codify.Tests.Sandbox;
+namespace Codify.Tests.Sandbox.Supervision;
 
 public sealed class OutputChunkTests
 {

@@ -1,6 +1,6 @@
 using Codify.Sandbox.Workspace;
 
-namespace Codify.Tests.Sandbox;
+namespace Codify.Tests.Sandbox.Workspace;
 
 /// <summary>Finished sandboxes are torn down after their result, in order, and a stopping service finishes them all.</summary>
 public sealed class SandboxCleanupTests
