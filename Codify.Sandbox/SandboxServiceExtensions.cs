@@ -6,7 +6,9 @@ using Codify.Sandbox.Pool;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
+using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
+using Codify.Sandbox.Workspace;
 
 namespace Codify.Sandbox;
 
@@ -36,6 +38,9 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<HostUidPool>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IsolationState>();
+        builder.Services.AddSingleton<SandboxStarter>();
+        builder.Services.AddSingleton<RunSupervisor>();
+        builder.Services.AddSingleton<SandboxCleanup>();
         builder.Services.AddSingleton<BubblewrapRunner>();
         builder.Services.AddSandboxPool();
         builder.Services.AddSingleton<ExecutionRepository>();

@@ -1,5 +1,4 @@
 using Codify.Contracts;
-using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Supervision;
@@ -11,26 +10,17 @@ namespace Codify.Sandbox.Cold;
 /// <summary>
 /// Runs one program with every isolation layer: its own cgroup (memory, pids, CPU), rlimits, seccomp, an
 /// unprivileged uid and fresh namespaces. A layer that cannot be set up fails the run closed and the service Unhealthy.
-/// This is the cold path: the sandbox is started for the run. Pool/ serves runs from sandboxes started earlier.
+/// This is the cold path: the sandbox is started for the run. Pool/ serves runs from sandboxes started earlier, with the
+/// same starter, supervisor and clean-up (shared services, given to both).
 /// </summary>
-public sealed partial class BubblewrapRunner(
+internal sealed partial class BubblewrapRunner(
     IOptions<IsolationOptions> options,
     IsolationState isolation,
-    ICgroupDriver cgroups,
-    SeccompProvider seccomp,
-    HostUidPool uids,
-    ProcessLauncher launcher,
-    ILogger<BubblewrapRunner> logger) : ISandboxRunner, IDisposable
+    SandboxStarter starter,
+    RunSupervisor supervisor,
+    SandboxCleanup cleanup,
+    ILogger<BubblewrapRunner> logger) : ISandboxRunner
 {
-    internal SandboxStarter Starter { get; } = new(options.Value, cgroups, seccomp, uids, launcher);
-
-    /// <summary>Tears finished sandboxes down after their result (<see cref="SandboxCleanup"/>).</summary>
-    public SandboxCleanup Cleanup { get; } = new();
-
-    internal IsolationState Isolation => isolation;
-
-    internal IsolationOptions Options => options.Value;
-
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
 
@@ -64,7 +54,7 @@ public sealed partial class BubblewrapRunner(
         var command = BubblewrapCommand.InterpreterCommand(options.Value, language, spec.Limits, files[0].Name).Concat(spec.Args ?? []).ToList();
         // Named after the execution, so an operator (or a test) can tell which run a cgroup belongs to.
         var launch = new SandboxLaunch($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", executionId, files, command, spec.Limits);
-        var (sandbox, failure) = await Starter.StartAsync(launch);
+        var (sandbox, failure) = await starter.StartAsync(launch);
         if (sandbox is null)
         {
             return Broken(failure!);
@@ -72,28 +62,13 @@ public sealed partial class BubblewrapRunner(
 
         try
         {
-            return await SuperviseAsync(sandbox, spec, onOutput, stdin, cancellationToken);
+            return await supervisor.SuperviseAsync(sandbox, spec, onOutput, stdin, cancellationToken);
         }
         finally
         {
-            Cleanup.Defer(sandbox);
+            cleanup.Defer(sandbox);
         }
     }
-
-    /// <summary>Watches a started sandbox (cold, or warm once its program is handed over) until its verdict.</summary>
-    internal async Task<ExecutionResult> SuperviseAsync(StartedSandbox sandbox, ExecutionSpec spec, OutputChunkHandler? onOutput,
-        IStdinFeed? stdin, CancellationToken cancellationToken)
-    {
-        var result = await RunSupervisor.SuperviseAsync(sandbox.Process, sandbox.Cgroup, spec, sandbox.FailureMarker, logger, cancellationToken, onOutput, stdin);
-        if (result.Status == ExecutionStatus.InternalError)
-        {
-            isolation.MarkBroken(result.Message ?? "sandbox setup failed");
-        }
-
-        return result;
-    }
-
-    public void Dispose() => Cleanup.Dispose();
 
     private ExecutionResult Broken(string reason)
     {

@@ -9,7 +9,7 @@ namespace Codify.Sandbox.Cold;
 /// Proves, at start-up and then periodically, that a real sandboxed run works: the tools exist, the
 /// program runs as the unprivileged uid and sees no network interface but lo. Until it passes, nothing runs.
 /// </summary>
-public sealed partial class IsolationProbe(
+internal sealed partial class IsolationProbe(
     BubblewrapRunner runner,
     IsolationState state,
     IOptions<IsolationOptions> options,

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Seccomp;
 using Codify.Sandbox.Workspace;
+using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Launch;
 
@@ -11,13 +12,15 @@ namespace Codify.Sandbox.Launch;
 /// limits, a root-owned run folder, rlimits, bubblewrap. Shared by cold runs and warm (pooled) sandboxes, so both get
 /// exactly the same layers. A layer that cannot be set up is reported as a failure, and nothing is left behind.
 /// </summary>
-internal sealed class SandboxStarter(IsolationOptions options, ICgroupDriver cgroups, SeccompProvider seccomp, HostUidPool uids, ProcessLauncher launcher)
+internal sealed class SandboxStarter(
+    IOptions<IsolationOptions> isolation, ICgroupDriver cgroups, SeccompProvider seccomp, HostUidPool uids, ProcessLauncher launcher)
 {
     private const string SyntheticPasswd = "root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/box:/usr/sbin/nologin\n";
 
     /// <returns>The started sandbox, or why a layer could not be set up.</returns>
     public async Task<(StartedSandbox? Sandbox, string? Failure)> StartAsync(SandboxLaunch launch)
     {
+        var options = isolation.Value;
         // Names become host paths: never trust the record, even though the API validated them.
         if (launch.ProgramFiles.FirstOrDefault(f => !Contracts.SourceFile.IsSafeName(f.Name)) is { } unsafeFile)
         {

@@ -3,7 +3,10 @@ using System.Diagnostics.Metrics;
 using Codify.Contracts;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Supervision;
+using Codify.Sandbox.Workspace;
+using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Pool;
 
@@ -12,8 +15,15 @@ namespace Codify.Sandbox.Pool;
 /// fallback for everything the pool cannot serve. Both paths end in the same supervisor, so the verdict, the statistics
 /// and the stdin feeding are one code path.
 /// </summary>
-public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPool pool, ILogger<PooledSandboxRunner> logger, IMeterFactory? meters = null)
-    : ISandboxRunner
+internal sealed partial class PooledSandboxRunner(
+    BubblewrapRunner cold,
+    SandboxPool pool,
+    IsolationState isolation,
+    RunSupervisor supervisor,
+    SandboxCleanup cleanup,
+    IOptions<PoolOptions> options,
+    ILogger<PooledSandboxRunner> logger,
+    IMeterFactory? meters = null) : ISandboxRunner
 {
     private readonly Counter<long>? _runs = meters?.Create(Microsoft.Extensions.Hosting.Extensions.CodifyActivitySource)
         .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: warm (pooled sandbox) or cold, with the reason for cold");
@@ -35,7 +45,7 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
     {
         ArgumentNullException.ThrowIfNull(spec);
         // The readiness gate comes first, as on the cold path: a replica that cannot isolate runs nothing, warm or cold.
-        var reason = !cold.Isolation.IsReady ? "not ready" : Unservable(spec);
+        var reason = !isolation.IsReady ? "not ready" : Unservable(spec);
         if (reason is null)
         {
             if (await pool.TakeAsync(Languages.Find(spec.Language)!.Name) is { } warm)
@@ -46,7 +56,7 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
                     if (failure is null)
                     {
                         Count(ref _warmRuns, "warm", null);
-                        return await cold.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
+                        return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
                     }
 
                     // Nothing of the program ran: it runs cold instead.
@@ -55,7 +65,7 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
                 }
                 finally
                 {
-                    cold.Cleanup.Defer(warm);
+                    cleanup.Defer(warm);
                 }
             }
             else
@@ -85,7 +95,7 @@ public sealed partial class PooledSandboxRunner(BubblewrapRunner cold, SandboxPo
 
         // Node's heap cap is fixed at start from the memory limit the pool prepares for.
         if (language.Name == "javascript"
-            && BubblewrapCommand.NodeHeapMegabytes(spec.Limits) != BubblewrapCommand.NodeHeapMegabytes(spec.Limits with { MemoryBytes = pool.Options.MemoryBytes }))
+            && BubblewrapCommand.NodeHeapMegabytes(spec.Limits) != BubblewrapCommand.NodeHeapMegabytes(spec.Limits with { MemoryBytes = options.Value.MemoryBytes }))
         {
             return "node heap differs";
         }

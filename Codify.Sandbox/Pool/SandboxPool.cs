@@ -1,5 +1,6 @@
 using Codify.Contracts;
-using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
 using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Pool;
@@ -10,7 +11,12 @@ namespace Codify.Sandbox.Pool;
 /// start. Nothing starts until the isolation probe has passed; a failing start backs off. Single use: a taken sandbox
 /// never comes back.
 /// </summary>
-public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOptions> options, ILogger<SandboxPool> logger) : BackgroundService
+internal sealed partial class SandboxPool(
+    IsolationState isolation,
+    SandboxStarter starter,
+    IOptions<IsolationOptions> isolationOptions,
+    IOptions<PoolOptions> options,
+    ILogger<SandboxPool> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -19,8 +25,6 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         .ToDictionary(l => l.Name, l => new Lane(l, options.Value.SizeFor(l.Name)), StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _refill = new(0);
-
-    public PoolOptions Options => options.Value;
 
     /// <summary>Whether this language has a pool at all (its size is not 0).</summary>
     public bool Serves(string language) => _lanes.ContainsKey(language);
@@ -71,12 +75,12 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        cold.Isolation.ReadinessChanged += Poke;
+        isolation.ReadinessChanged += Poke;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (cold.Isolation.IsReady)
+                if (isolation.IsReady)
                 {
                     foreach (var lane in _lanes.Values)
                     {
@@ -94,7 +98,7 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         }
         finally
         {
-            cold.Isolation.ReadinessChanged -= Poke;
+            isolation.ReadinessChanged -= Poke;
             await DrainAsync();
         }
     }
@@ -120,7 +124,7 @@ public sealed partial class SandboxPool(BubblewrapRunner cold, IOptions<PoolOpti
         string? failure;
         try
         {
-            (warm, failure) = await WarmSandbox.StartAsync(cold.Starter, cold.Options, options.Value, lane.Language, start.Launched);
+            (warm, failure) = await WarmSandbox.StartAsync(starter, isolationOptions.Value, options.Value, lane.Language, start.Launched);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

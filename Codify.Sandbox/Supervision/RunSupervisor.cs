@@ -2,11 +2,16 @@ using System.Diagnostics;
 using System.Text;
 using Codify.Contracts;
 using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
 
 namespace Codify.Sandbox.Supervision;
 
-/// <summary>Watches one started sandbox: wall clock, run-wide CPU time (from the cgroup), output budget, cancellation.</summary>
-public static partial class RunSupervisor
+/// <summary>
+/// Watches one started sandbox (cold, or warm once its program is handed over): wall clock, run-wide CPU time (from the
+/// cgroup), output budget, cancellation. Shared by both paths, so the verdict, the statistics and stdin are one code path.
+/// </summary>
+internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<RunSupervisor> logger)
 {
     /// <summary>How often the cgroup's CPU counter is read: a CPU-limit overrun lasts at most this long.</summary>
     private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
@@ -14,10 +19,25 @@ public static partial class RunSupervisor
     /// <summary>How long to wait for the pipes to drain after the sandbox is gone: a stray holder must not hang the run.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
-    /// <summary>Supervises one run; <c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
-    public static async Task<ExecutionResult> SuperviseAsync(
-        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, ILogger logger, CancellationToken cancellationToken,
-        OutputChunkHandler? onOutput = null, IStdinFeed? liveStdin = null)
+    /// <summary>Supervises one run until its verdict; a layer that failed to set up closes the readiness gate.</summary>
+    public async Task<ExecutionResult> SuperviseAsync(StartedSandbox sandbox, ExecutionSpec spec, OutputChunkHandler? onOutput,
+        IStdinFeed? stdin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        var result = await WatchAsync(sandbox.Process, sandbox.Cgroup, spec, sandbox.FailureMarker, onOutput, stdin, cancellationToken);
+        if (result.Status == ExecutionStatus.InternalError)
+        {
+            // A broken layer must not meet the next program: nothing runs until the probe passes again.
+            isolation.MarkBroken(result.Message ?? "sandbox setup failed");
+        }
+
+        return result;
+    }
+
+    /// <summary><c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
+    private async Task<ExecutionResult> WatchAsync(
+        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, OutputChunkHandler? onOutput,
+        IStdinFeed? liveStdin, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         using var output = new OutputCapture(spec.Limits.OutputBytes, onOutput);

@@ -9,7 +9,7 @@ namespace Codify.Sandbox.Workspace;
 /// millisecond, more while another sandbox joins its cgroups (both wait for the cgroup lock): work the run's caller
 /// should not wait for. One thread, so slow removals never hold up the thread pool.
 /// </summary>
-public sealed class SandboxCleanup : IDisposable
+internal sealed class SandboxCleanup : IDisposable
 {
     private readonly BlockingCollection<(IDisposable Sandbox, TaskCompletionSource Done)> _queue = new();
     private readonly ConcurrentDictionary<Task, byte> _pending = new();
@@ -40,7 +40,7 @@ public sealed class SandboxCleanup : IDisposable
     }
 
     /// <summary>Completes once every sandbox deferred so far is torn down.</summary>
-    public Task WhenIdleAsync() => Task.WhenAll(_pending.Keys);
+    internal Task WhenIdleAsync() => Task.WhenAll(_pending.Keys);
 
     private void Loop()
     {

@@ -29,17 +29,17 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     public ISandboxRunner Runner => (ISandboxRunner?)_pooled ?? Sandbox.Runner;
 
     /// <summary>The pooled runner (its warm/cold counts), or null for a cold-only fixture.</summary>
-    public PooledSandboxRunner? Pooled => _pooled;
+    internal PooledSandboxRunner? Pooled => _pooled;
 
-    public SandboxPool? Pool => _pool;
+    internal SandboxPool? Pool => _pool;
 
-    public RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
+    internal RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
 
     /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
-    public Task WhenCleanedUpAsync() => Sandbox.Runner.Cleanup.WhenIdleAsync();
+    public Task WhenCleanedUpAsync() => Sandbox.Cleanup.WhenIdleAsync();
 
     /// <summary>Warm sandboxes per language; null: no pool.</summary>
-    protected virtual PoolOptions? PoolSizes => null;
+    public virtual PoolOptions? PoolSizes => null;
 
     public static ExecutionLimits Limits(int wallMs = 10_000, long outputBytes = 1 << 20) =>
         new(WallTimeMs: wallMs, CpuTimeMs: wallMs, MemoryBytes: 256L << 20, Processes: 64, OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
@@ -55,8 +55,10 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         Assert.True(State.IsReady, State.Reason);
         if (PoolSizes is { } sizes)
         {
-            _pool = new SandboxPool(Sandbox.Runner, Microsoft.Extensions.Options.Options.Create(sizes), NullLogger<SandboxPool>.Instance);
-            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, NullLogger<PooledSandboxRunner>.Instance);
+            var (isolation, pool) = (Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(sizes));
+            _pool = new SandboxPool(State, Sandbox.Starter, isolation, pool, NullLogger<SandboxPool>.Instance);
+            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, State, Sandbox.Supervisor, Sandbox.Cleanup, pool,
+                NullLogger<PooledSandboxRunner>.Instance);
             await _pool.StartAsync(CancellationToken.None);
             await WaitForFullPoolAsync();
         }
@@ -72,7 +74,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 
         await Eventually.ReturnsAsync(
             () => Task.FromResult((Python: _pool.ReadyCount("python"), Node: _pool.ReadyCount("javascript"))),
-            ready => ready.Python == _pool.Options.Python && ready.Node == _pool.Options.Node,
+            ready => ready.Python == PoolSizes!.Python && ready.Node == PoolSizes!.Node,
             TimeSpan.FromSeconds(30), "the warm pool filling up");
     }
 
@@ -121,5 +123,5 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 /// <summary>The same real sandbox behind a warm pool of one Python and one Node sandbox: every plain run is served warm.</summary>
 public sealed class PooledSandboxRunnerFixture : SandboxRunnerFixture
 {
-    protected override PoolOptions PoolSizes => new() { Python = 1, Node = 1 };
+    public override PoolOptions PoolSizes { get; } = new() { Python = 1, Node = 1 };
 }

@@ -21,8 +21,8 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
             var dirs = warm.Sandbox.Cgroup.ProcsFiles.Select(Path.GetDirectoryName).ToList();
             var memory = dirs.Single(d => File.Exists(Path.Combine(d!, "memory.limit_in_bytes")));
             var pids = dirs.Single(d => File.Exists(Path.Combine(d!, "pids.max")));
-            Assert.Equal(sandbox.Pool.Options.IdleMemoryBytes, long.Parse(await File.ReadAllTextAsync(Path.Combine(memory!, "memory.limit_in_bytes"))));
-            Assert.Equal(sandbox.Pool.Options.IdleProcesses.ToString(), (await File.ReadAllTextAsync(Path.Combine(pids!, "pids.max"))).Trim());
+            Assert.Equal(sandbox.PoolSizes!.IdleMemoryBytes, long.Parse(await File.ReadAllTextAsync(Path.Combine(memory!, "memory.limit_in_bytes"))));
+            Assert.Equal(sandbox.PoolSizes!.IdleProcesses.ToString(), (await File.ReadAllTextAsync(Path.Combine(pids!, "pids.max"))).Trim());
             Assert.Contains("/pool-", memory, StringComparison.Ordinal);
             Assert.True(warm.IsAlive);
         }
@@ -31,7 +31,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task A_disposed_sandbox_closes_its_pipes_at_once_not_at_finalization()
     {
-        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Runner.Starter, sandbox.Options, sandbox.Pool!.Options, Languages.Python);
+        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Starter, sandbox.Options, sandbox.PoolSizes, Languages.Python);
         Assert.True(warm is not null, failure);
         var streams = new[] { warm.Sandbox.Process.StandardInput.BaseStream, warm.Sandbox.Process.StandardOutput.BaseStream, warm.Sandbox.Process.StandardError.BaseStream };
 
@@ -44,7 +44,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task A_sandbox_whose_stdin_pipe_broke_is_torn_down_without_throwing()
     {
-        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Runner.Starter, sandbox.Options, sandbox.Pool!.Options, Languages.Python);
+        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Starter, sandbox.Options, sandbox.PoolSizes, Languages.Python);
         Assert.True(warm is not null, failure);
         warm.Sandbox.Cgroup.KillAll();
         await warm.Sandbox.Process.WaitForExitAsync();
@@ -141,7 +141,7 @@ public sealed class NoPoolTests(NoPoolTests.Fixture sandbox) : IClassFixture<NoP
 {
     public sealed class Fixture : SandboxRunnerFixture
     {
-        protected override PoolOptions PoolSizes => new() { Python = 0, Node = 0 };
+        public override PoolOptions PoolSizes { get; } = new() { Python = 0, Node = 0 };
     }
 
     [Fact]
