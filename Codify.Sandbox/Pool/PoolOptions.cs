@@ -12,6 +12,9 @@ public sealed class PoolOptions
 {
     public const string Section = "Sandbox:Pool";
 
+    /// <summary>The API's default memory limit per run (Codify.ExecutionApi's LimitOptions), read from the same configuration.</summary>
+    public const string ApiDefaultMemoryKey = "Limits:DefaultMemoryBytes";
+
     /// <summary>Warm Python sandboxes kept ready; 0 disables the pool for Python (every run starts cold).</summary>
     [Range(0, 64)]
     public int Python { get; set; } = 2;
@@ -21,8 +24,9 @@ public sealed class PoolOptions
     public int Node { get; set; } = 2;
 
     /// <summary>
-    /// The memory limit the pool prepares runs for (the API's Limits:DefaultMemoryBytes). Node's heap cap is derived from
-    /// the memory limit and fixed when node starts: a JavaScript run with a limit giving another cap starts cold.
+    /// The memory limit the pool prepares runs for: the API's default, so it defaults to <see cref="ApiDefaultMemoryKey"/>
+    /// when that is configured, and start-up refuses the two set to different values. Node's heap cap is derived from the
+    /// memory limit and fixed when node starts: a JavaScript run with a limit giving another cap starts cold.
     /// </summary>
     [Range(32L << 20, 64L << 30)]
     public long MemoryBytes { get; set; } = 256L << 20;
@@ -31,7 +35,10 @@ public sealed class PoolOptions
     [Range(16L << 20, 64L << 30)]
     public long IdleMemoryBytes { get; set; } = 96L << 20;
 
-    /// <summary>Tasks (processes and threads) an idle warm sandbox may hold; node needs ~11 (see FACTS: at least 32).</summary>
+    /// <summary>
+    /// Tasks (processes and threads) an idle warm sandbox may hold. An idle node holds ~11, but a pids limit under ~32 stops
+    /// node starting its own threads, and one of 4 made bwrap's own setup hang: so at least 32.
+    /// </summary>
     [Range(32, 4096)]
     public int IdleProcesses { get; set; } = 32;
 

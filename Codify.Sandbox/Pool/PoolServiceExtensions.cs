@@ -14,7 +14,19 @@ public static class PoolServiceExtensions
     {
         services.AddOptions<PoolOptions>()
             .BindConfiguration(PoolOptions.Section)
+            .Configure<IConfiguration>((pool, config) =>
+            {
+                // Left unset, the pool follows the API's default limit: warm sandboxes are prepared for the runs that come.
+                if (config[$"{PoolOptions.Section}:{nameof(PoolOptions.MemoryBytes)}"] is null
+                    && config.GetValue<long?>(PoolOptions.ApiDefaultMemoryKey) is { } apiDefault)
+                {
+                    pool.MemoryBytes = apiDefault;
+                }
+            })
             .ValidateDataAnnotations()
+            .Validate<IConfiguration>(
+                (pool, config) => config.GetValue<long?>(PoolOptions.ApiDefaultMemoryKey) is not { } apiDefault || apiDefault == pool.MemoryBytes,
+                $"Sandbox:Pool:MemoryBytes contradicts {PoolOptions.ApiDefaultMemoryKey}: the pool prepares warm sandboxes for the API's default memory limit, so set the two alike or leave Sandbox:Pool:MemoryBytes unset to follow it")
             .Validate<IOptions<SandboxOptions>, IOptions<IsolationOptions>>(
                 (pool, sandbox, isolation) => pool.Python + pool.Node + sandbox.Value.MaxConcurrentExecutions <= isolation.Value.HostUidCount,
                 "Isolation:HostUidCount must cover Sandbox:MaxConcurrentExecutions plus the warm pool (Sandbox:Pool:Python + Node): each idle warm sandbox holds a host uid")
