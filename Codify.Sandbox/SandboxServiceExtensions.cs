@@ -48,6 +48,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<JobHandler>();
         builder.Services.AddSingleton<InFlightJobs>();
         builder.Services.AddSandboxTelemetry();
+        builder.Services.AddHostedService<JobGauges>();
         builder.Services.AddJobCancellation();
         builder.Services.AddReplicaRegistration();
         builder.Services.AddHostedService<IsolationProbe>();

@@ -1,10 +1,10 @@
 using Codify.Hosting;
+using Codify.Sandbox.Jobs;
 using Codify.Sandbox.Readiness;
-using Codify.Sandbox.Registration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Codify.Sandbox.Jobs;
+namespace Codify.Sandbox.Registration;
 
 /// <summary>
 /// Every few seconds: registers this replica in Redis with its state (see <see cref="ReplicaRegistration"/>), advertised
