@@ -65,14 +65,6 @@ internal sealed class Lane(LanguageInfo language, int size)
         }
     }
 
-    public int ReadyCount()
-    {
-        lock (_gate)
-        {
-            return _entries.Count(e => e.Ready.IsCompletedSuccessfully && e.Ready.Result is not null);
-        }
-    }
-
     /// <summary>Records a failed start; returns the backoff before the next (1 s, doubling up to <paramref name="max"/>).</summary>
     public TimeSpan Failed(TimeSpan max)
     {

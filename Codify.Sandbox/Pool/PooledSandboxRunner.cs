@@ -23,19 +23,10 @@ internal sealed partial class PooledSandboxRunner(
     SandboxCleanup cleanup,
     IOptions<PoolOptions> options,
     ILogger<PooledSandboxRunner> logger,
-    IMeterFactory? meters = null) : ISandboxRunner
+    IMeterFactory meters) : ISandboxRunner
 {
-    private readonly Counter<long>? _runs = meters?.Create(Microsoft.Extensions.Hosting.Extensions.CodifyActivitySource)
+    private readonly Counter<long> _runs = meters.Create(Microsoft.Extensions.Hosting.Extensions.CodifyActivitySource)
         .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: warm (pooled sandbox) or cold, with the reason for cold");
-
-    private long _warmRuns;
-    private long _coldRuns;
-
-    /// <summary>Runs served by a warm sandbox so far.</summary>
-    public long WarmRuns => Interlocked.Read(ref _warmRuns);
-
-    /// <summary>Runs that started cold so far.</summary>
-    public long ColdRuns => Interlocked.Read(ref _coldRuns);
 
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
@@ -55,7 +46,7 @@ internal sealed partial class PooledSandboxRunner(
                     var failure = await warm.DispatchAsync(executionId, spec);
                     if (failure is null)
                     {
-                        Count(ref _warmRuns, "warm", null);
+                        Count("warm", null);
                         return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
                     }
 
@@ -74,7 +65,7 @@ internal sealed partial class PooledSandboxRunner(
             }
         }
 
-        Count(ref _coldRuns, "cold", reason);
+        Count("cold", reason);
         return await cold.RunAsync(executionId, spec, onOutput, stdin, cancellationToken);
     }
 
@@ -103,10 +94,9 @@ internal sealed partial class PooledSandboxRunner(
         return null;
     }
 
-    private void Count(ref long counter, string path, string? reason)
+    private void Count(string path, string? reason)
     {
-        Interlocked.Increment(ref counter);
-        _runs?.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason));
+        _runs.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason));
         Activity.Current?.SetTag("codify.sandbox.path", path);
     }
 

@@ -29,9 +29,6 @@ internal sealed partial class SandboxPool(
     /// <summary>Whether this language has a pool at all (its size is not 0).</summary>
     public bool Serves(string language) => _lanes.ContainsKey(language);
 
-    /// <summary>Warm sandboxes of <paramref name="language"/> ready now (not counting ones still starting).</summary>
-    public int ReadyCount(string language) => _lanes.TryGetValue(language, out var lane) ? lane.ReadyCount() : 0;
-
     /// <summary>The ready warm sandboxes of <paramref name="language"/>, left in the pool.</summary>
     internal IReadOnlyList<WarmSandbox> ReadyNow(string language) => _lanes.TryGetValue(language, out var lane) ? lane.Ready() : [];
 

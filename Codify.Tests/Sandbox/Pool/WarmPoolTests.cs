@@ -68,14 +68,14 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task A_warm_run_gets_the_memory_limit_given_at_dispatch_not_the_idle_one()
     {
-        var warmBefore = sandbox.Pooled!.WarmRuns;
+        var warmBefore = sandbox.WarmRuns;
         // 48 MiB: under the idle cap (96 MiB) the allocation of 80 MiB would pass if the run kept the idle limit.
         var limits = SandboxRunnerFixture.Limits() with { MemoryBytes = 48L << 20 };
 
         var result = await sandbox.RunAsync("python", "s = bytearray(80 << 20)\nprint(len(s))", limits: limits);
 
         Assert.Equal(ExecutionStatus.MemoryLimitExceeded, result.Status);
-        Assert.Equal(warmBefore + 1, sandbox.Pooled.WarmRuns);
+        Assert.Equal(warmBefore + 1, sandbox.WarmRuns);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task Runs_the_pool_cannot_serve_start_cold_and_complete()
     {
-        var (warmBefore, coldBefore) = (sandbox.Pooled!.WarmRuns, sandbox.Pooled.ColdRuns);
+        var (warmBefore, coldBefore) = (sandbox.WarmRuns, sandbox.ColdRuns);
         var multiFile = new ExecutionSpec("python", "import helper\nhelper.hi()", null, SandboxRunnerFixture.Limits(),
             Files: [new SourceFile("main.py", "import helper\nhelper.hi()"), new SourceFile("helper.py", "def hi():\n    print('hi')")]);
         // Node's heap cap is fixed at start for the pool's memory limit (256 MiB): 128 MiB needs another cap.
@@ -116,7 +116,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
 
         Assert.Equal((ExecutionStatus.Completed, "hi\n"), (python.Status, python.Stdout));
         Assert.Equal((ExecutionStatus.Completed, "js\n"), (node.Status, node.Stdout));
-        Assert.Equal((warmBefore, coldBefore + 2), (sandbox.Pooled.WarmRuns, sandbox.Pooled.ColdRuns));
+        Assert.Equal((warmBefore, coldBefore + 2), (sandbox.WarmRuns, sandbox.ColdRuns));
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class NoPoolTests(NoPoolTests.Fixture sandbox) : IClassFixture<NoP
         var node = await sandbox.RunAsync("javascript", "console.log('cold')");
 
         Assert.Equal((ExecutionStatus.Completed, ExecutionStatus.Completed), (python.Status, node.Status));
-        Assert.Equal((0, 2), (sandbox.Pooled!.WarmRuns, sandbox.Pooled.ColdRuns));
+        Assert.Equal((0, 2), (sandbox.WarmRuns, sandbox.ColdRuns));
         Assert.False(sandbox.Pool!.Serves("python"));
         Assert.Empty(sandbox.Pool.ReadyNow("python"));
     }
