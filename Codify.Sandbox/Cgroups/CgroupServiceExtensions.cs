@@ -16,7 +16,7 @@ public static partial class CgroupServiceExtensions
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Codify.Sandbox.Isolation.Cgroups");
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Codify.Sandbox.Cgroups");
             var detection = CgroupDetector.Detect(sp.GetRequiredService<IOptions<CgroupOptions>>().Value, logger);
             if (detection.IsAvailable)
             {
