@@ -1,11 +1,14 @@
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Pool;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Cold;
 using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
+using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
+using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
+using Codify.Sandbox.Workspace;
 
 namespace Codify.Sandbox;
 
@@ -35,6 +38,9 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<HostUidPool>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IsolationState>();
+        builder.Services.AddSingleton<SandboxStarter>();
+        builder.Services.AddSingleton<RunSupervisor>();
+        builder.Services.AddSingleton<SandboxCleanup>();
         builder.Services.AddSingleton<BubblewrapRunner>();
         builder.Services.AddSandboxPool();
         builder.Services.AddSingleton<ExecutionRepository>();
@@ -42,6 +48,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<JobHandler>();
         builder.Services.AddSingleton<InFlightJobs>();
         builder.Services.AddSandboxTelemetry();
+        builder.Services.AddHostedService<JobGauges>();
         builder.Services.AddJobCancellation();
         builder.Services.AddReplicaRegistration();
         builder.Services.AddHostedService<IsolationProbe>();

@@ -21,9 +21,6 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>The Codify meter's name (kept for existing callers: see <see cref="CodifyTelemetry"/> for every name).</summary>
-    public const string CodifyActivitySource = CodifyTelemetry.MeterName;
-
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddSerilogLogging();

@@ -1,6 +1,6 @@
 using Codify.Contracts;
 using Codify.Hosting;
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

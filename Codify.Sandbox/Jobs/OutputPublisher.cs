@@ -1,6 +1,6 @@
 using System.Text;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Supervision;
 using StackExchange.Redis;
 
 namespace Codify.Sandbox.Jobs;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Supervision;
 using StackExchange.Redis;
 
 namespace Codify.Sandbox.Jobs;

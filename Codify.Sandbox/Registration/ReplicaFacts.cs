@@ -1,8 +1,8 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
 using Codify.Sandbox.Runtimes;
+using Codify.Sandbox.Seccomp;
 using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Registration;

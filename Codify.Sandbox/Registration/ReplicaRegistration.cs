@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
 using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Readiness;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

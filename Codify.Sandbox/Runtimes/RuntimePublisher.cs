@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
+using Codify.Sandbox.Launch;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -2,16 +2,14 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Codify.Contracts;
 using Codify.Hosting;
-using Codify.Sandbox.Jobs;
-using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Telemetry;
 
 /// <summary>
-/// The Sandbox's instruments on the Codify meter. Counted and measured by the replica that ends an execution;
-/// the gauges are this replica's own. A hosted service only so that its gauges exist from start-up.
+/// The Sandbox's instruments on the Codify meter, counted and measured by the replica that ends an execution. The
+/// gauges of this replica's own slots are the job loop's (Jobs/JobGauges).
 /// </summary>
-public sealed class SandboxMetrics : IHostedService
+public sealed class SandboxMetrics
 {
     public const string LanguageTag = "language";
     public const string StatusTag = "status";
@@ -26,7 +24,7 @@ public sealed class SandboxMetrics : IHostedService
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<long> _memoryPeak;
 
-    public SandboxMetrics(IMeterFactory meters, RunningJobs running, InFlightJobs inFlight, IOptions<SandboxOptions> options)
+    public SandboxMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(CodifyTelemetry.MeterName);
         _executions = meter.CreateCounter<long>("codify.executions", unit: "{execution}",
@@ -40,11 +38,6 @@ public sealed class SandboxMetrics : IHostedService
         _memoryPeak = meter.CreateHistogram("codify.execution.memory_peak", unit: "By",
             description: "Peak memory of the run's cgroup, by language and status",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = ByteBuckets });
-        meter.CreateObservableGauge("codify.sandbox.running", () => (long)running.Ids.Count, unit: "{execution}",
-            description: "Executions running on this sandbox replica");
-        meter.CreateObservableGauge("codify.sandbox.free_slots",
-            () => (long)Math.Max(0, options.Value.MaxConcurrentExecutions - inFlight.Count), unit: "{slot}",
-            description: "Jobs this sandbox replica could take now (MAX_CONCURRENT_EXECUTIONS minus the jobs it holds)");
     }
 
     public void QueueWaited(string language, TimeSpan wait) =>
@@ -66,8 +59,4 @@ public sealed class SandboxMetrics : IHostedService
             _memoryPeak.Record(peak, tags);
         }
     }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -6,7 +6,6 @@ public static class TelemetryServiceExtensions
     public static IServiceCollection AddSandboxTelemetry(this IServiceCollection services)
     {
         services.AddSingleton<SandboxMetrics>();
-        services.AddHostedService(sp => sp.GetRequiredService<SandboxMetrics>());
         services.AddSingleton<SandboxTelemetry>();
         return services;
     }

@@ -1,13 +1,19 @@
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
+using Codify.Sandbox.Supervision;
+using Codify.Sandbox.Workspace;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Codify.Tests.Sandbox;
 
-/// <summary>The real runner and probe, wired as the service wires them: host cgroups, libseccomp filter, launcher thread.</summary>
-public sealed class RealSandbox : IDisposable
+/// <summary>
+/// The real runner and probe, wired as the service wires them: host cgroups, libseccomp filter, launcher thread, and the
+/// starter, supervisor and clean-up that the cold runner and the warm pool share.
+/// </summary>
+internal sealed class RealSandbox : IDisposable
 {
     private readonly SeccompProvider _seccomp;
     private readonly ProcessLauncher _launcher = new();
@@ -18,13 +24,22 @@ public sealed class RealSandbox : IDisposable
         State = state ?? new IsolationState();
         _seccomp = new SeccompProvider(isolation, NullLogger<SeccompProvider>.Instance);
         Cgroups = cgroups ?? CgroupDetector.Detect(new CgroupOptions()).Driver;
-        Runner = new BubblewrapRunner(isolation, State, Cgroups, _seccomp, new HostUidPool(isolation), _launcher, NullLogger<BubblewrapRunner>.Instance);
+        Starter = new SandboxStarter(isolation, Cgroups, _seccomp, new HostUidPool(isolation), _launcher);
+        Supervisor = new RunSupervisor(State, NullLogger<RunSupervisor>.Instance);
+        Runner = new BubblewrapRunner(isolation, State, Starter, Supervisor, Cleanup, NullLogger<BubblewrapRunner>.Instance);
         Probe = new IsolationProbe(Runner, State, isolation, NullLogger<IsolationProbe>.Instance);
     }
 
     public IsolationState State { get; }
 
     public ICgroupDriver Cgroups { get; }
+
+    public SandboxStarter Starter { get; }
+
+    public RunSupervisor Supervisor { get; }
+
+    /// <summary>Tears finished sandboxes down after their result; <c>WhenIdleAsync</c> says when all so far are gone.</summary>
+    public SandboxCleanup Cleanup { get; } = new();
 
     public BubblewrapRunner Runner { get; }
 
@@ -33,7 +48,7 @@ public sealed class RealSandbox : IDisposable
     public void Dispose()
     {
         Probe.Dispose();
-        Runner.Dispose();
+        Cleanup.Dispose();
         _launcher.Dispose();
         _seccomp.Dispose();
     }

@@ -1,6 +1,8 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Pool;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
+using Codify.Sandbox.Readiness;
+using Codify.Sandbox.Supervision;
 using Codify.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,6 +22,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     private RealSandbox? _sandbox;
     private SandboxPool? _pool;
     private PooledSandboxRunner? _pooled;
+    private readonly Pool.SandboxRunCounts _runs = new();
 
     public IsolationState State => Sandbox.State;
 
@@ -27,17 +30,23 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     public ISandboxRunner Runner => (ISandboxRunner?)_pooled ?? Sandbox.Runner;
 
     /// <summary>The pooled runner (its warm/cold counts), or null for a cold-only fixture.</summary>
-    public PooledSandboxRunner? Pooled => _pooled;
+    internal PooledSandboxRunner? Pooled => _pooled;
 
-    public SandboxPool? Pool => _pool;
+    /// <summary>Runs the pooled runner served warm so far (from its <c>codify.sandbox.runs</c> metric).</summary>
+    public long WarmRuns => _runs.Warm;
 
-    public RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
+    /// <summary>Runs the pooled runner started cold so far.</summary>
+    public long ColdRuns => _runs.Cold;
+
+    internal SandboxPool? Pool => _pool;
+
+    internal RealSandbox Sandbox => _sandbox ?? throw new InvalidOperationException("not initialized");
 
     /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
-    public Task WhenCleanedUpAsync() => Sandbox.Runner.Cleanup.WhenIdleAsync();
+    public Task WhenCleanedUpAsync() => Sandbox.Cleanup.WhenIdleAsync();
 
     /// <summary>Warm sandboxes per language; null: no pool.</summary>
-    protected virtual PoolOptions? PoolSizes => null;
+    public virtual PoolOptions? PoolSizes => null;
 
     public static ExecutionLimits Limits(int wallMs = 10_000, long outputBytes = 1 << 20) =>
         new(WallTimeMs: wallMs, CpuTimeMs: wallMs, MemoryBytes: 256L << 20, Processes: 64, OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
@@ -53,8 +62,10 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         Assert.True(State.IsReady, State.Reason);
         if (PoolSizes is { } sizes)
         {
-            _pool = new SandboxPool(Sandbox.Runner, Microsoft.Extensions.Options.Options.Create(sizes), NullLogger<SandboxPool>.Instance);
-            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, NullLogger<PooledSandboxRunner>.Instance);
+            var (isolation, pool) = (Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(sizes));
+            _pool = new SandboxPool(State, Sandbox.Starter, isolation, pool, NullLogger<SandboxPool>.Instance);
+            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, State, Sandbox.Supervisor, Sandbox.Cleanup, pool,
+                NullLogger<PooledSandboxRunner>.Instance, _runs.Meters);
             await _pool.StartAsync(CancellationToken.None);
             await WaitForFullPoolAsync();
         }
@@ -69,14 +80,15 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         }
 
         await Eventually.ReturnsAsync(
-            () => Task.FromResult((Python: _pool.ReadyCount("python"), Node: _pool.ReadyCount("javascript"))),
-            ready => ready.Python == _pool.Options.Python && ready.Node == _pool.Options.Node,
+            () => Task.FromResult((Python: _pool.ReadyNow("python").Count, Node: _pool.ReadyNow("javascript").Count)),
+            ready => ready.Python == PoolSizes!.Python && ready.Node == PoolSizes!.Node,
             TimeSpan.FromSeconds(30), "the warm pool filling up");
     }
 
     public void Dispose()
     {
         _pool?.Dispose();
+        _runs.Dispose();
         _sandbox?.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -89,9 +101,9 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
             // A pooled fixture that served nothing warm would have tested the cold path twice: fail its class loudly
             // (a class cleanup failure fails the test run).
             var pooling = _pool.Serves("python") || _pool.Serves("javascript");
-            if (pooling && _pooled!.ColdRuns > 0 && _pooled.WarmRuns == 0)
+            if (pooling && ColdRuns > 0 && WarmRuns == 0)
             {
-                throw new InvalidOperationException($"the pooled fixture served all {_pooled.ColdRuns} runs cold");
+                throw new InvalidOperationException($"the pooled fixture served all {ColdRuns} runs cold");
             }
         }
 
@@ -119,5 +131,5 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 /// <summary>The same real sandbox behind a warm pool of one Python and one Node sandbox: every plain run is served warm.</summary>
 public sealed class PooledSandboxRunnerFixture : SandboxRunnerFixture
 {
-    protected override PoolOptions PoolSizes => new() { Python = 1, Node = 1 };
+    public override PoolOptions PoolSizes { get; } = new() { Python = 1, Node = 1 };
 }

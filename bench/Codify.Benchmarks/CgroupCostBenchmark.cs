@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
 
 namespace Codify.Benchmarks;
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
+using Codify.Sandbox.Supervision;
+using Codify.Sandbox.Workspace;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +31,9 @@ public static class SandboxStartBenchmark
         var state = new IsolationState();
         using var seccomp = new SeccompProvider(isolation, NullLogger<SeccompProvider>.Instance);
         using var launcher = new ProcessLauncher();
-        using var runner = new BubblewrapRunner(isolation, state, CgroupDetector.Detect(new CgroupOptions()).Driver, seccomp, new HostUidPool(isolation), launcher,
+        using var cleanup = new SandboxCleanup();
+        var starter = new SandboxStarter(isolation, CgroupDetector.Detect(new CgroupOptions()).Driver, seccomp, new HostUidPool(isolation), launcher);
+        var runner = new BubblewrapRunner(isolation, state, starter, new RunSupervisor(state, NullLogger<RunSupervisor>.Instance), cleanup,
             NullLogger<BubblewrapRunner>.Instance);
         using var probe = new IsolationProbe(runner, state, isolation, NullLogger<IsolationProbe>.Instance);
         await probe.ProbeAsync(CancellationToken.None);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
 
 namespace Codify.Tests.Sandbox.Cgroups;
 

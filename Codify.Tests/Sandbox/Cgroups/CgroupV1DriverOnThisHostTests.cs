@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
 using Codify.Tests.Infrastructure;
 using static Codify.Tests.Sandbox.Cgroups.CgroupTestProcesses;
 

@@ -1,4 +1,4 @@
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
 
 namespace Codify.Tests.Sandbox.Cgroups;
 

@@ -1,5 +1,5 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
 using Codify.Tests.Infrastructure;
 using static Codify.Tests.Sandbox.Cgroups.CgroupTestProcesses;
 

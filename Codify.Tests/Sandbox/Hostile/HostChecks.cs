@@ -73,7 +73,7 @@ public static class HostChecks
     /// Host processes of the run: any whose cgroup (in any hierarchy) is the run's, or whose command line carries the
     /// marker (the launch wrapper and bwrap name the run folder; hostile programs put it in their children's argv).
     /// </summary>
-    public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Isolation.IsolationOptions isolation)
+    public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Launch.IsolationOptions isolation)
     {
         var cgroupName = $"/{CgroupParent}/run-{marker}-";
         var found = new List<string>();

@@ -1,6 +1,6 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Cgroups;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
 
 namespace Codify.Tests.Sandbox.Hostile;
 

@@ -1,6 +1,6 @@
 using Codify.Sandbox;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Pool;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,6 +37,36 @@ public sealed class PoolOptionsTests
 
         Assert.Contains("Isolation:HostUidCount", refused.Message, StringComparison.Ordinal);
         Assert.Equal((2, 1), (accepted.Python, accepted.Node));
+    }
+
+    [Fact]
+    public void The_pool_prepares_for_the_APIs_default_memory_limit_when_only_that_is_set()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Limits:DefaultMemoryBytes"] = (512L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var unset = Build([]);
+
+        Assert.Equal(512L << 20, services.GetRequiredService<IOptions<PoolOptions>>().Value.MemoryBytes);
+        Assert.Equal(256L << 20, unset.GetRequiredService<IOptions<PoolOptions>>().Value.MemoryBytes);
+    }
+
+    [Fact]
+    public void A_pool_memory_limit_that_contradicts_the_APIs_default_is_refused_at_start()
+    {
+        using var contradiction = Build(new Dictionary<string, string?>
+        {
+            ["Limits:DefaultMemoryBytes"] = (512L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sandbox:Pool:MemoryBytes"] = (256L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var agreement = Build(new Dictionary<string, string?>
+        {
+            ["Limits:DefaultMemoryBytes"] = (512L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sandbox:Pool:MemoryBytes"] = (512L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        var refused = Assert.Throws<OptionsValidationException>(() => contradiction.GetRequiredService<IOptions<PoolOptions>>().Value);
+
+        Assert.Contains("Limits:DefaultMemoryBytes", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(512L << 20, agreement.GetRequiredService<IOptions<PoolOptions>>().Value.MemoryBytes);
     }
 
     [Fact]

@@ -98,12 +98,12 @@ public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRu
     {
         var spec = new ExecutionSpec(language, code, "line one\nline two\n", SandboxRunnerFixture.Limits() with { FileSizeBytes = 5000, CpuTimeMs = 3000, Processes = 40 },
             Args: Args);
-        var warmBefore = warm.Pooled!.WarmRuns;
+        var warmBefore = warm.WarmRuns;
 
         var coldResult = await cold.Runner.RunAsync("like-cold", spec, CancellationToken.None);
         var warmResult = await warm.Runner.RunAsync("like-cold", spec, CancellationToken.None);
 
-        Assert.Equal(warmBefore + 1, warm.Pooled.WarmRuns);
+        Assert.Equal(warmBefore + 1, warm.WarmRuns);
         Assert.NotEqual(ExecutionStatus.InternalError, coldResult.Status);
         Assert.Equal((coldResult.Status, coldResult.ExitCode, coldResult.Signal), (warmResult.Status, warmResult.ExitCode, warmResult.Signal));
         Assert.Equal(coldResult.Stdout, warmResult.Stdout);

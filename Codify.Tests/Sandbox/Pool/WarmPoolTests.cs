@@ -1,5 +1,5 @@
 using Codify.Contracts;
-using Codify.Sandbox.Isolation.Pool;
+using Codify.Sandbox.Pool;
 using Codify.Tests.Infrastructure;
 using Codify.Tests.Sandbox.Hostile;
 
@@ -22,8 +22,8 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
             var dirs = warm.Sandbox.Cgroup.ProcsFiles.Select(Path.GetDirectoryName).ToList();
             var memory = dirs.Single(d => File.Exists(Path.Combine(d!, "memory.limit_in_bytes")));
             var pids = dirs.Single(d => File.Exists(Path.Combine(d!, "pids.max")));
-            Assert.Equal(sandbox.Pool.Options.IdleMemoryBytes, long.Parse(await File.ReadAllTextAsync(Path.Combine(memory!, "memory.limit_in_bytes"))));
-            Assert.Equal(sandbox.Pool.Options.IdleProcesses.ToString(), (await File.ReadAllTextAsync(Path.Combine(pids!, "pids.max"))).Trim());
+            Assert.Equal(sandbox.PoolSizes!.IdleMemoryBytes, long.Parse(await File.ReadAllTextAsync(Path.Combine(memory!, "memory.limit_in_bytes"))));
+            Assert.Equal(sandbox.PoolSizes!.IdleProcesses.ToString(), (await File.ReadAllTextAsync(Path.Combine(pids!, "pids.max"))).Trim());
             Assert.Contains("/pool-", memory, StringComparison.Ordinal);
             Assert.True(warm.IsAlive);
         }
@@ -32,7 +32,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task A_disposed_sandbox_closes_its_pipes_at_once_not_at_finalization()
     {
-        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Runner.Starter, sandbox.Options, sandbox.Pool!.Options, Languages.Python);
+        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Starter, sandbox.Options, sandbox.PoolSizes, Languages.Python);
         Assert.True(warm is not null, failure);
         var streams = new[] { warm.Sandbox.Process.StandardInput.BaseStream, warm.Sandbox.Process.StandardOutput.BaseStream, warm.Sandbox.Process.StandardError.BaseStream };
 
@@ -45,7 +45,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task A_sandbox_whose_stdin_pipe_broke_is_torn_down_without_throwing()
     {
-        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Runner.Starter, sandbox.Options, sandbox.Pool!.Options, Languages.Python);
+        var (warm, failure) = await WarmSandbox.StartAsync(sandbox.Sandbox.Starter, sandbox.Options, sandbox.PoolSizes, Languages.Python);
         Assert.True(warm is not null, failure);
         warm.Sandbox.Cgroup.KillAll();
         await warm.Sandbox.Process.WaitForExitAsync();
@@ -69,14 +69,14 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task A_warm_run_gets_the_memory_limit_given_at_dispatch_not_the_idle_one()
     {
-        var warmBefore = sandbox.Pooled!.WarmRuns;
+        var warmBefore = sandbox.WarmRuns;
         // 48 MiB: under the idle cap (96 MiB) the allocation of 80 MiB would pass if the run kept the idle limit.
         var limits = SandboxRunnerFixture.Limits() with { MemoryBytes = 48L << 20 };
 
         var result = await sandbox.RunAsync("python", "s = bytearray(80 << 20)\nprint(len(s))", limits: limits);
 
         Assert.Equal(ExecutionStatus.MemoryLimitExceeded, result.Status);
-        Assert.Equal(warmBefore + 1, sandbox.Pooled.WarmRuns);
+        Assert.Equal(warmBefore + 1, sandbox.WarmRuns);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
     [Fact]
     public async Task Runs_the_pool_cannot_serve_start_cold_and_complete()
     {
-        var (warmBefore, coldBefore) = (sandbox.Pooled!.WarmRuns, sandbox.Pooled.ColdRuns);
+        var (warmBefore, coldBefore) = (sandbox.WarmRuns, sandbox.ColdRuns);
         var multiFile = new ExecutionSpec("python", "import helper\nhelper.hi()", null, SandboxRunnerFixture.Limits(),
             Files: [new SourceFile("main.py", "import helper\nhelper.hi()"), new SourceFile("helper.py", "def hi():\n    print('hi')")]);
         // Node's heap cap is fixed at start for the pool's memory limit (256 MiB): 128 MiB needs another cap.
@@ -117,7 +117,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
 
         Assert.Equal((ExecutionStatus.Completed, "hi\n"), (python.Status, python.Stdout));
         Assert.Equal((ExecutionStatus.Completed, "js\n"), (node.Status, node.Stdout));
-        Assert.Equal((warmBefore, coldBefore + 2), (sandbox.Pooled.WarmRuns, sandbox.Pooled.ColdRuns));
+        Assert.Equal((warmBefore, coldBefore + 2), (sandbox.WarmRuns, sandbox.ColdRuns));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class NoPoolTests(NoPoolTests.Fixture sandbox) : IClassFixture<NoP
 {
     public sealed class Fixture : SandboxRunnerFixture
     {
-        protected override PoolOptions PoolSizes => new() { Python = 0, Node = 0 };
+        public override PoolOptions PoolSizes { get; } = new() { Python = 0, Node = 0 };
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class NoPoolTests(NoPoolTests.Fixture sandbox) : IClassFixture<NoP
         var node = await sandbox.RunAsync("javascript", "console.log('cold')");
 
         Assert.Equal((ExecutionStatus.Completed, ExecutionStatus.Completed), (python.Status, node.Status));
-        Assert.Equal((0, 2), (sandbox.Pooled!.WarmRuns, sandbox.Pooled.ColdRuns));
+        Assert.Equal((0, 2), (sandbox.WarmRuns, sandbox.ColdRuns));
         Assert.False(sandbox.Pool!.Serves("python"));
         Assert.Empty(sandbox.Pool.ReadyNow("python"));
     }

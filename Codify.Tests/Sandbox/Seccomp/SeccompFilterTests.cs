@@ -1,4 +1,4 @@
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Seccomp;
 
 namespace Codify.Tests.Sandbox.Seccomp;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Codify.Contracts;
-using Codify.Sandbox.Isolation;
-using Codify.Sandbox.Isolation.Seccomp;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Seccomp;
+using Codify.Sandbox.Workspace;
 
 namespace Codify.Tests.Sandbox.Seccomp;
 

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace Codify.Sandbox.Launch;
+
+/// <summary>
+/// Hands every concurrent run its own unprivileged host uid. Some kernel limits count per host uid across user
+/// namespaces (inotify instances, pending signals, message queues, pipe buffers): with one shared uid, a run holding
+/// them all starves the runs beside it. Leases are exclusive file locks, so replicas on one host never share a uid.
+/// </summary>
+public sealed class HostUidPool(IOptions<IsolationOptions> options)
+{
+    private const UnixFileMode LockFolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <exception cref="IOException">Every uid of the pool is in use: the run must not start with a shared uid.</exception>
+    public Lease Acquire()
+    {
+        var o = options.Value;
+        // Root-only folder: no other host user can pre-create or hold a lock file to take uids away. Its parent keeps the
+        // default mode: it may also hold the run folders, which sandbox uids must be able to traverse.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.HostUidLockRoot))!);
+        Directory.CreateDirectory(o.HostUidLockRoot, LockFolderMode);
+        var start = Random.Shared.Next(o.HostUidCount);
+        for (var i = 0; i < o.HostUidCount; i++)
+        {
+            var uid = o.HostUidBase + ((start + i) % o.HostUidCount);
+            try
+            {
+                // FileShare.None is an exclusive flock on Linux: held until the lease is disposed, released if we die.
+                var file = new FileStream(Path.Combine(o.HostUidLockRoot, $"{uid}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new Lease(uid, file);
+            }
+            catch (IOException)
+            {
+                // Taken by another run (here or in another replica): try the next one.
+            }
+        }
+
+        throw new IOException($"all {o.HostUidCount} sandbox host uids from {o.HostUidBase} are in use (Isolation:HostUidCount)");
+    }
+
+    public sealed class Lease(int uid, FileStream lockFile) : IDisposable
+    {
+        public int Uid { get; } = uid;
+
+        public void Dispose() => lockFile.Dispose();
+    }
+}

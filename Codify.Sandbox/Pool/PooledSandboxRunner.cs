@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Codify.Contracts;
+using Codify.Sandbox.Cold;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
+using Codify.Sandbox.Supervision;
+using Codify.Sandbox.Workspace;
+using Microsoft.Extensions.Options;
+
+namespace Codify.Sandbox.Pool;
+
+/// <summary>
+/// Runs a program in a warm sandbox when the pool has one that fits, else cold (<see cref="BubblewrapRunner"/>), the
+/// fallback for everything the pool cannot serve. Both paths end in the same supervisor, so the verdict, the statistics
+/// and the stdin feeding are one code path.
+/// </summary>
+internal sealed partial class PooledSandboxRunner(
+    BubblewrapRunner cold,
+    SandboxPool pool,
+    IsolationState isolation,
+    RunSupervisor supervisor,
+    SandboxCleanup cleanup,
+    IOptions<PoolOptions> options,
+    ILogger<PooledSandboxRunner> logger,
+    IMeterFactory meters) : ISandboxRunner
+{
+    private readonly Counter<long> _runs = meters.Create(Codify.Hosting.CodifyTelemetry.MeterName)
+        .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: warm (pooled sandbox) or cold, with the reason for cold");
+
+    public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
+        RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
+
+    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // The readiness gate comes first, as on the cold path: a replica that cannot isolate runs nothing, warm or cold.
+        var reason = !isolation.IsReady ? "not ready" : Unservable(spec);
+        if (reason is null)
+        {
+            if (await pool.TakeAsync(Languages.Find(spec.Language)!.Name) is { } warm)
+            {
+                try
+                {
+                    var failure = await warm.DispatchAsync(executionId, spec);
+                    if (failure is null)
+                    {
+                        Count("warm", null);
+                        return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
+                    }
+
+                    // Nothing of the program ran: it runs cold instead.
+                    LogDispatchFailed(logger, executionId, failure);
+                    reason = "dispatch failed";
+                }
+                finally
+                {
+                    cleanup.Defer(warm);
+                }
+            }
+            else
+            {
+                reason = "pool empty";
+            }
+        }
+
+        Count("cold", reason);
+        return await cold.RunAsync(executionId, spec, onOutput, stdin, cancellationToken);
+    }
+
+    /// <summary>Why the pool cannot serve this run (null: it can). Warm sandboxes exist only for the plain case.</summary>
+    private string? Unservable(ExecutionSpec spec)
+    {
+        if (Languages.Find(spec.Language) is not { } language || !pool.Serves(language.Name))
+        {
+            return "language not pooled";
+        }
+
+        // A warm sandbox has one read-only file bound at the entry's default name, before its program is known.
+        var files = spec.ProgramFiles(language);
+        if (files.Count != 1 || files[0].Name != language.FileName)
+        {
+            return "multi-file program";
+        }
+
+        // Node's heap cap is fixed at start from the memory limit the pool prepares for.
+        if (language.Name == "javascript"
+            && BubblewrapCommand.NodeHeapMegabytes(spec.Limits) != BubblewrapCommand.NodeHeapMegabytes(spec.Limits with { MemoryBytes = options.Value.MemoryBytes }))
+        {
+            return "node heap differs";
+        }
+
+        return null;
+    }
+
+    private void Count(string path, string? reason)
+    {
+        _runs.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason));
+        Activity.Current?.SetTag("codify.sandbox.path", path);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: warm sandbox could not take the program, running it cold: {Reason}")]
+    private static partial void LogDispatchFailed(ILogger logger, string executionId, string reason);
+}

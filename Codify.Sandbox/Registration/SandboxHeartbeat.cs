@@ -1,0 +1,74 @@
+using Codify.Hosting;
+using Codify.Sandbox.Jobs;
+using Codify.Sandbox.Readiness;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Codify.Sandbox.Registration;
+
+/// <summary>
+/// Every few seconds: registers this replica in Redis with its state (see <see cref="ReplicaRegistration"/>), advertised
+/// only while it can isolate (the API answers 503 when none is advertised), and touches the stream entries it is running
+/// so no other replica reclaims them.
+/// </summary>
+public sealed partial class SandboxHeartbeat(
+    ReplicaRegistration registration,
+    IsolationState isolation,
+    InFlightJobs inFlight,
+    JobFeed queue,
+    IOptions<SandboxOptions> options,
+    ILogger<SandboxHeartbeat> logger) : BackgroundService
+{
+    private readonly WakeSignal _readinessChanged = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        isolation.ReadinessChanged += OnReadinessChanged;
+        do
+        {
+            try
+            {
+                await BeatAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                LogBeatFailed(logger, e);
+            }
+        }
+        while (await WaitAsync(stoppingToken));
+
+        isolation.ReadinessChanged -= OnReadinessChanged;
+        await registration.WithdrawAsync();
+    }
+
+    private async Task BeatAsync(CancellationToken stoppingToken)
+    {
+        await registration.BeatAsync(stoppingToken);
+        await queue.TouchAsync(inFlight.Snapshot());
+    }
+
+    /// <summary>Until the next beat is due, or at once when readiness flips.</summary>
+    private async Task<bool> WaitAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _readinessChanged.WaitAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void OnReadinessChanged() => _readinessChanged.Poke();
+
+    public override void Dispose()
+    {
+        _readinessChanged.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox heartbeat failed")]
+    private static partial void LogBeatFailed(ILogger logger, Exception exception);
+}

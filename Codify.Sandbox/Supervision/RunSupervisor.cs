@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text;
+using Codify.Contracts;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
+
+namespace Codify.Sandbox.Supervision;
+
+/// <summary>
+/// Watches one started sandbox (cold, or warm once its program is handed over): wall clock, run-wide CPU time (from the
+/// cgroup), output budget, cancellation. Shared by both paths, so the verdict, the statistics and stdin are one code path.
+/// </summary>
+internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<RunSupervisor> logger)
+{
+    /// <summary>How often the cgroup's CPU counter is read: a CPU-limit overrun lasts at most this long.</summary>
+    private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long to wait for the pipes to drain after the sandbox is gone: a stray holder must not hang the run.</summary>
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Supervises one run until its verdict; a layer that failed to set up closes the readiness gate.</summary>
+    public async Task<ExecutionResult> SuperviseAsync(StartedSandbox sandbox, ExecutionSpec spec, OutputChunkHandler? onOutput,
+        IStdinFeed? stdin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        var result = await WatchAsync(sandbox.Process, sandbox.Cgroup, spec, sandbox.FailureMarker, onOutput, stdin, cancellationToken);
+        if (result.Status == ExecutionStatus.InternalError)
+        {
+            // A broken layer must not meet the next program: nothing runs until the probe passes again.
+            isolation.MarkBroken(result.Message ?? "sandbox setup failed");
+        }
+
+        return result;
+    }
+
+    /// <summary><c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
+    private async Task<ExecutionResult> WatchAsync(
+        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, OutputChunkHandler? onOutput,
+        IStdinFeed? liveStdin, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var output = new OutputCapture(spec.Limits.OutputBytes, onOutput);
+        using var wall = new CancellationTokenSource(spec.Limits.WallTimeMs);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(wall.Token, cancellationToken);
+        using var exited = new CancellationTokenSource();
+        output.BudgetExceeded += () => stop.Cancel();
+
+        var pumps = Task.WhenAll(
+            output.PumpStdoutAsync(process.StandardOutput.BaseStream, CancellationToken.None),
+            output.PumpStderrAsync(process.StandardError.BaseStream, CancellationToken.None),
+            FeedStdinAsync(process, spec.Stdin, liveStdin, exited.Token));
+        var cpuWatch = WatchCpuAsync(cgroup, spec.Limits.CpuTimeMs, stop, exited.Token);
+
+        try
+        {
+            await process.WaitForExitAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Whole cgroup at once: processes that left the sandbox's tree (or raced a fork) die too.
+            cgroup.KillAll();
+            KillTree(process);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        // Rounded, not truncated: the API's overhead is measured as its answer time minus this.
+        var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
+        exited.Cancel();
+        // Daemons that double-forked to outlive the run are killed here, before usage is read. The verdict does not wait for
+        // the kernel to finish tearing them down: a SIGKILLed process runs nothing more, and the sandbox's disposal
+        // confirms the cgroup is empty (bounded wait) before its host uid is released.
+        cgroup.SignalAll();
+        var usage = cgroup.ReadUsage();
+        var cpuExpired = await cpuWatch;
+        if (await Task.WhenAny(pumps, Task.Delay(DrainGrace, CancellationToken.None)) != pumps)
+        {
+            LogPipesHeld(logger, process.Id);
+        }
+
+        return Verdict.From(new RunObservation
+        {
+            ExitCode = process.ExitCode,
+            WallTimeMs = elapsed,
+            CpuTimeMs = usage.CpuTimeMs,
+            MemoryPeakBytes = usage.MemoryPeakBytes,
+            OomKilled = usage.OomKilled,
+            CpuExpired = cpuExpired,
+            WallExpired = wall.IsCancellationRequested && !cpuExpired && !output.Exceeded,
+            Cancelled = cancellationToken.IsCancellationRequested,
+            LaunchFailureMarker = launchFailureMarker,
+        }, output, spec.ExpectedOutput);
+    }
+
+    /// <returns>true when the run's total CPU time passed its limit (and the run was stopped for it).</returns>
+    private static async Task<bool> WatchCpuAsync(ICgroupRun cgroup, long limitMs, CancellationTokenSource stop, CancellationToken exited)
+    {
+        using var timer = new PeriodicTimer(CpuPollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(exited))
+            {
+                if (cgroup.ReadUsage().CpuTimeMs > limitMs)
+                {
+                    await stop.CancelAsync();
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended first.
+        }
+
+        return false;
+    }
+
+    /// <summary>The spec's stdin, then (interactive runs) each live chunk as it arrives, flushed at once; then EOF.</summary>
+    private static async Task FeedStdinAsync(Process process, string? stdin, IStdinFeed? liveStdin, CancellationToken exited)
+    {
+        var input = process.StandardInput.BaseStream;
+        try
+        {
+            if (!string.IsNullOrEmpty(stdin))
+            {
+                await input.WriteAsync(Encoding.UTF8.GetBytes(stdin), exited);
+                await input.FlushAsync(exited);
+            }
+
+            if (liveStdin is not null)
+            {
+                await foreach (var chunk in liveStdin.ReadAsync(exited))
+                {
+                    await input.WriteAsync(Encoding.UTF8.GetBytes(chunk.Data), exited);
+                    await input.FlushAsync(exited);
+                }
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The program exited (or closed stdin) before reading all of its input: not an error of ours.
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox {Pid} exited but its output pipes stayed open; abandoned them")]
+    private static partial void LogPipesHeld(ILogger logger, int pid);
+}
