@@ -10,7 +10,7 @@ namespace Codify.ExecutionApi.Piston.Connect;
 /// <summary>
 /// The one execution of a <c>/api/v2/connect</c> connection: <c>init</c> goes through the one intake as an interactive
 /// run; its events become <c>stage</c>, <c>data</c> and <c>exit</c>; stdin <c>data</c> goes to the <see cref="StdinRelay"/>;
-/// a <c>signal</c> that ends a process kills it. A run that has not ended when the connection goes is cancelled.
+/// a <c>signal</c> that ends a process kills it. A run that has not ended when the connection closes (or starts to) is cancelled.
 /// </summary>
 public sealed partial class PistonConnectRun(PistonConnectServices services, PistonConnection connection, string client) : IAsyncDisposable
 {
@@ -18,6 +18,7 @@ public sealed partial class PistonConnectRun(PistonConnectServices services, Pis
     private Task _pump = Task.CompletedTask;
     private string? _executionId;
     private int _ended;
+    private int _disposed;
 
     public async Task StartAsync(JsonElement init, CancellationToken cancellationToken)
     {
@@ -70,8 +71,14 @@ public sealed partial class PistonConnectRun(PistonConnectServices services, Pis
         }
     }
 
+    /// <summary>Ends the run's part in the connection (once): its events stop, and a run that has not ended is cancelled.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _pump;
         _stop.Dispose();
@@ -82,7 +89,7 @@ public sealed partial class PistonConnectRun(PistonConnectServices services, Pis
 
         try
         {
-            // Nobody can read its output or feed its stdin any more: a closed connection would otherwise hold a sandbox till its time limit.
+            // Nobody can read its output or feed its stdin any more: it would hold a sandbox till its time limit for nothing.
             if (await services.Canceller.CancelAsync(id) is CancelOutcome.CancelledWhileQueued or CancelOutcome.KillRequested)
             {
                 LogCancelledOnDisconnect(services.Logger, id, client);

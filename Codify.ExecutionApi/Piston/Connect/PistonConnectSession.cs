@@ -107,6 +107,10 @@ public sealed class PistonConnectSession(WebSocket socket, PistonConnectServices
             }
 
             await DispatchAsync(connection, run, message, document.RootElement, cancellationToken);
+            if (connection.IsClosing)
+            {
+                await run.DisposeAsync(); // closed for this message: the run ends now, not when the client answers the close
+            }
         }
         catch (JsonException)
         {
