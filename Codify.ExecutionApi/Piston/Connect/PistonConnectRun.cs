@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Codify.Contracts;
-using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Interactive;
 using StackExchange.Redis;
@@ -87,18 +86,7 @@ public sealed partial class PistonConnectRun(PistonConnectServices services, Pis
             return;
         }
 
-        try
-        {
-            // Nobody can read its output or feed its stdin any more: it would hold a sandbox till its time limit for nothing.
-            if (await services.Canceller.CancelAsync(id) is CancelOutcome.CancelledWhileQueued or CancelOutcome.KillRequested)
-            {
-                LogCancelledOnDisconnect(services.Logger, id, client);
-            }
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            LogCancelFailed(services.Logger, id, e);
-        }
+        await services.Canceller.CancelAbandonedAsync(id, client);
     }
 
     private async Task PumpAsync(string id, CancellationToken cancellationToken)
@@ -150,12 +138,6 @@ public sealed partial class PistonConnectRun(PistonConnectServices services, Pis
         var run = PistonResultMapper.ToRun(record);
         return new PistonExitMessage("run", run.Code, run.Signal, run.Status, run.Message);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} cancelled: the Piston connection of {Client} that started it closed")]
-    private static partial void LogCancelledOnDisconnect(ILogger logger, string executionId, string client);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} could not be cancelled after its Piston connection closed")]
-    private static partial void LogCancelFailed(ILogger logger, string executionId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event stream of execution {ExecutionId} failed for a Piston connection")]
     private static partial void LogStreamFailed(ILogger logger, string executionId, Exception exception);
