@@ -54,10 +54,15 @@ public sealed partial class PistonConnectRun(PistonConnectServices services, Pis
     /// <summary>Input for the program; what arrives after it ended is dropped, as Piston drops it.</summary>
     public async Task WriteStdinAsync(string data, bool eof, CancellationToken cancellationToken)
     {
-        var outcome = await services.Stdin.SendAsync(_executionId!, data, eof, cancellationToken);
+        if (_executionId is not { } id)
+        {
+            return; // its init failed: the connection is closing
+        }
+
+        var outcome = await services.Stdin.SendAsync(id, data, eof, cancellationToken);
         if (outcome is not (StdinSendOutcome.Sent or StdinSendOutcome.Ended))
         {
-            await connection.FailAsync(services.Stdin.Explain(_executionId!, outcome));
+            await connection.FailAsync(services.Stdin.Explain(id, outcome));
         }
     }
 
