@@ -73,6 +73,20 @@ public sealed class PistonConnectTests(SocketStackFixture stack)
     }
 
     [Fact]
+    public async Task Eof_on_a_stdin_data_message_ends_the_input_of_a_program_that_reads_it_all()
+    {
+        await using var piston = await StartAsync(stack.A, "python", "import sys\nprint(len(sys.stdin.read()), flush=True)");
+        await piston.ReceiveUntilAsync("stage");
+
+        await piston.SendAsync(new { type = "data", stream = "stdin", data = "abc" });
+        await piston.SendAsync(new { type = "data", stream = "stdin", data = "de", eof = true });
+        var rest = await piston.ReceiveUntilClosedAsync();
+
+        Assert.Equal("5\n", Output(rest, "stdout"));
+        Assert.Equal(0, rest[^1].GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task A_sigkill_signal_ends_a_long_running_program_at_once()
     {
         await using var piston = await StartAsync(stack.A, "python", Sleeper, runTimeoutMs: 25_000);
