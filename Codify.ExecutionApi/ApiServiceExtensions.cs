@@ -10,6 +10,7 @@ using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Piston.Connect;
 using Codify.ExecutionApi.Runtimes;
 using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
@@ -64,6 +65,7 @@ public static class ApiServiceExtensions
         builder.AddHealth();
         builder.Services.AddExecutionStats();
         builder.AddExecutionSockets();
+        builder.AddPistonConnect();
         builder.AddApiTelemetry();
         return builder;
     }

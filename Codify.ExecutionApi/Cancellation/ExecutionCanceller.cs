@@ -20,7 +20,7 @@ public enum CancelOutcome
 }
 
 /// <summary>The API's side of a cancel: one atomic step on the record, whatever state it is in.</summary>
-public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvider time)
+public sealed partial class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvider time, ILogger<ExecutionCanceller> logger)
 {
     public const string QueuedMessage = "cancelled before it started";
 
@@ -62,4 +62,29 @@ public sealed class ExecutionCanceller(IConnectionMultiplexer redis, TimeProvide
             _ => CancelOutcome.AlreadyFinished,
         };
     }
+
+    /// <summary>
+    /// Cancels a run whose WebSocket (the only way to read or feed it) has closed, so it does not hold a sandbox till its
+    /// time limit for nobody. Redis failing is logged, not thrown: the connection is gone already.
+    /// </summary>
+    public async Task CancelAbandonedAsync(string id, string client)
+    {
+        try
+        {
+            if (await CancelAsync(id) is CancelOutcome.CancelledWhileQueued or CancelOutcome.KillRequested)
+            {
+                LogCancelledOnDisconnect(logger, id, client);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogCancelFailed(logger, id, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} cancelled: the WebSocket of {Client} that started it closed")]
+    private static partial void LogCancelledOnDisconnect(ILogger logger, string executionId, string client);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} could not be cancelled after its WebSocket closed")]
+    private static partial void LogCancelFailed(ILogger logger, string executionId, Exception exception);
 }

@@ -4,6 +4,7 @@ using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.OpenApi;
+using Codify.ExecutionApi.Piston.Connect;
 using Codify.ExecutionApi.Runtimes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -12,8 +13,8 @@ using Microsoft.Extensions.Options;
 namespace Codify.ExecutionApi.Piston;
 
 /// <summary>
-/// Piston's v2 API (<c>/api/v2/runtimes</c>, <c>/api/v2/execute</c>) on top of the same queue and Sandbox, so that
-/// existing Piston clients work unchanged. Execution is synchronous, as in Piston.
+/// Piston's v2 API (<c>/api/v2/runtimes</c>, <c>/api/v2/execute</c>, the WebSocket <c>/api/v2/connect</c>) on top of the
+/// same queue and Sandbox, so that existing Piston clients work unchanged. Execution is synchronous, as in Piston.
 /// </summary>
 public static class PistonApi
 {
@@ -30,6 +31,9 @@ public static class PistonApi
             .WithName("PistonExecute")
             .WithSummary("Piston-compatible synchronous execution: queues the run and answers with its result.")
             .DescribesJsonBody<RouteHandlerBuilder, PistonExecuteRequest>();
+        api.MapGet("/connect", PistonConnectApi.ConnectAsync)
+            .WithName("PistonConnect")
+            .ExcludeFromDescription(); // a WebSocket: see the README for its messages
         return app;
     }
 

@@ -10,7 +10,7 @@ public static class PistonProblems
 {
     public static ProblemHttpResult Invalid(Dictionary<string, string[]> errors)
     {
-        var message = string.Join("; ", errors.SelectMany(e => e.Value.Select(m => m.StartsWith(e.Key, StringComparison.Ordinal) ? m : $"{e.Key}: {m}")));
+        var message = Message(errors);
         return TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status400BadRequest,
@@ -19,6 +19,10 @@ public static class PistonProblems
             Extensions = { ["message"] = message },
         });
     }
+
+    /// <summary>Piston's one-line <c>message</c> for errors by field: each prefixed by its field unless it names it already.</summary>
+    public static string Message(Dictionary<string, string[]> errors) =>
+        string.Join("; ", errors.SelectMany(e => e.Value.Select(m => m.StartsWith(e.Key, StringComparison.Ordinal) ? m : $"{e.Key}: {m}")));
 
     public static ProblemHttpResult Of(int status, string title, string message, IDictionary<string, object?>? extensions = null)
     {

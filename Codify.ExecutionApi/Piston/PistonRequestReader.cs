@@ -29,22 +29,31 @@ public static class PistonRequestReader
 
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, Invalid("body", "body must be a JSON object"));
-            }
-
-            try
-            {
-                return (document.Deserialize<PistonExecuteRequest>(options), null);
-            }
-            catch (JsonException e)
-            {
-                var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-                return (null, Invalid(field, $"{field} has the wrong type"));
-            }
+            var (request, errors) = Read(document.RootElement, options);
+            return (request, errors is null ? null : PistonProblems.Invalid(errors));
         }
     }
 
-    private static ProblemHttpResult Invalid(string field, string message) => PistonProblems.Invalid(new() { [field] = [message] });
+    /// <summary>One request object (an HTTP body or a WebSocket <c>init</c>): the request, or errors keyed by Piston's field names.</summary>
+    public static (PistonExecuteRequest? Request, Dictionary<string, string[]>? Errors) Read(JsonElement root, JsonSerializerOptions options)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, Error("body", "body must be a JSON object"));
+        }
+
+        try
+        {
+            return (root.Deserialize<PistonExecuteRequest>(options), null);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            return (null, Error(field, $"{field} has the wrong type"));
+        }
+    }
+
+    private static Dictionary<string, string[]> Error(string field, string message) => new() { [field] = [message] };
+
+    private static ProblemHttpResult Invalid(string field, string message) => PistonProblems.Invalid(Error(field, message));
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Codify.ExecutionApi.Sockets;
 
-/// <summary>The WebSocket endpoint (<c>/</c> and <c>/ws</c>). Section "WebSockets".</summary>
+/// <summary>The WebSocket endpoints (<c>/</c> and <c>/ws</c>; the limits hold for Piston's <c>/api/v2/connect</c> too). Section "WebSockets".</summary>
 public sealed class SocketOptions
 {
     public const string Section = "WebSockets";

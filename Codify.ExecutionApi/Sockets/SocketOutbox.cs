@@ -27,6 +27,7 @@ public sealed class SocketOutbox : IDisposable
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
     private int _overflowed;
+    private bool _completing;
 
     public SocketOutbox(WebSocket socket, SocketOptions options, Action onOverflow)
     {
@@ -66,7 +67,7 @@ public sealed class SocketOutbox : IDisposable
     /// </summary>
     public async ValueTask<bool> EnqueueAsync(byte[] message, CancellationToken cancellationToken)
     {
-        if (_stop.IsCancellationRequested)
+        if (_stop.IsCancellationRequested || Volatile.Read(ref _completing))
         {
             return false;
         }
@@ -93,6 +94,31 @@ public sealed class SocketOutbox : IDisposable
 
             return false;
         }
+        catch (ChannelClosedException)
+        {
+            return false; // Completed meanwhile.
+        }
+    }
+
+    /// <summary>
+    /// Accepts nothing more, sends what is queued, then closes with <paramref name="status"/>: a protocol's last word after
+    /// its last message (<see cref="Stop"/> would drop what is queued).
+    /// </summary>
+    public void Complete(WebSocketCloseStatus status, string description)
+    {
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested || _completing)
+            {
+                return;
+            }
+
+            (_closeStatus, _closeDescription) = (status, description);
+            Volatile.Write(ref _completing, true);
+            _queue.Writer.TryComplete();
+        }
+
+        _abort.CancelAfter(_closeTimeout);
     }
 
     /// <summary>Sends nothing more that is queued; closes with <paramref name="status"/> once the frame in flight is out.</summary>
@@ -105,7 +131,11 @@ public sealed class SocketOutbox : IDisposable
                 return;
             }
 
-            (_closeStatus, _closeDescription) = (status, description);
+            if (!_completing)
+            {
+                (_closeStatus, _closeDescription) = (status, description); // else the status given to Complete stands
+            }
+
             _stop.Cancel();
         }
 

@@ -110,17 +110,7 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
     {
         foreach (var id in executionIds)
         {
-            try
-            {
-                if (await services.Canceller.CancelAsync(id) is Cancellation.CancelOutcome.CancelledWhileQueued or Cancellation.CancelOutcome.KillRequested)
-                {
-                    LogCancelledOnDisconnect(services.Logger, id, client);
-                }
-            }
-            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                LogCancelFailed(services.Logger, id, e);
-            }
+            await services.Canceller.CancelAbandonedAsync(id, client);
         }
     }
 
@@ -132,10 +122,4 @@ public sealed partial class SocketSession(WebSocket socket, SocketServices servi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket of {Client} overflowed its send buffer of {Messages} messages; disconnected")]
     private static partial void LogOverflow(ILogger logger, string client, int messages);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} cancelled: the WebSocket of {Client} that started it closed")]
-    private static partial void LogCancelledOnDisconnect(ILogger logger, string executionId, string client);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} could not be cancelled after its WebSocket closed")]
-    private static partial void LogCancelFailed(ILogger logger, string executionId, Exception exception);
 }

@@ -12,7 +12,7 @@ namespace Codify.Tests.Sockets;
 public sealed class SocketStackFixture : IAsyncLifetime
 {
     /// <summary>Keys <see cref="Strict"/> accepts; a test takes its own so that its limits are not shared.</summary>
-    public static readonly string[] Keys = [.. Enumerable.Range(0, 8).Select(i => $"socket-test-key-{i:D4}")];
+    public static readonly string[] Keys = [.. Enumerable.Range(0, 12).Select(i => $"socket-test-key-{i:D4}")];
 
     public const int StrictConnections = 2;
     public const int StrictSubscriptions = 2;
