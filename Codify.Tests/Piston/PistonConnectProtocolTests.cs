@@ -9,6 +9,7 @@ namespace Codify.Tests.Piston;
 
 /// <summary><c>/api/v2/connect</c> refusing what Piston refuses, with Piston's <c>error</c> message and close codes, and Codify's limits.</summary>
 [Collection(SocketStackGroup.Name)]
+[ApiTier]
 public sealed class PistonConnectProtocolTests(SocketStackFixture stack)
 {
     private const string AwaitsInput = "print('ready', flush=True)\ninput()";

@@ -9,6 +9,7 @@ namespace Codify.Tests.Piston;
 
 /// <summary>Piston's interactive WebSocket, <c>/api/v2/connect</c>, running real programs in the real Sandbox.</summary>
 [Collection(SocketStackGroup.Name)]
+[ApiTier]
 public sealed class PistonConnectTests(SocketStackFixture stack)
 {
     /// <summary>Waits far longer than the tests below take, so that only a kill or a cancel ends it in time.</summary>
