@@ -51,7 +51,7 @@ public sealed class StdinRelay(IConnectionMultiplexer redis, IOptions<ExecutionO
     /// <summary>A sentence for the client explaining an outcome other than <see cref="StdinSendOutcome.Sent"/>.</summary>
     public string Explain(string executionId, StdinSendOutcome outcome) => outcome switch
     {
-        StdinSendOutcome.NotFound => $"No execution with id '{executionId}' exists (or it has expired).",
+        StdinSendOutcome.NotFound => ExecutionNotFound.Detail(executionId),
         StdinSendOutcome.NotInteractive => $"Execution '{executionId}' was not started with \"interactive\": true; its standard input was given whole and is closed.",
         StdinSendOutcome.Ended => $"Execution '{executionId}' has ended; its standard input is closed.",
         StdinSendOutcome.Closed => $"The standard input of execution '{executionId}' was already closed (eof).",

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Cancellation;
+using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Interactive;
 using StackExchange.Redis;
 
@@ -154,7 +155,7 @@ public sealed class SocketCommands
             : null;
 
     private static SocketReply UnknownExecution(SocketRequest request) =>
-        SocketReply.Error(SocketErrors.UnknownExecution, $"No execution with id '{request.ExecutionId}' exists (or it has expired).", request);
+        SocketReply.Error(SocketErrors.UnknownExecution, ExecutionNotFound.Detail(request.ExecutionId!), request);
 
     private SocketReply? LimitReached(SocketRequest request)
     {
