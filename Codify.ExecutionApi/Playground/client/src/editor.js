@@ -1,7 +1,9 @@
 // The code editor: CodeMirror 6 with Python or JavaScript highlighting, Ctrl/Cmd+Enter to run.
-import { basicSetup } from 'codemirror';
-import { EditorView, keymap } from '@codemirror/view';
-import { Compartment, Prec } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { Compartment, EditorState, Prec } from '@codemirror/state';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { python } from '@codemirror/lang-python';
 import { javascript } from '@codemirror/lang-javascript';
 
@@ -13,10 +15,13 @@ export function createEditor(parent, { doc, labelId, onRun }) {
     parent,
     doc,
     extensions: [
-      basicSetup,
+      lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(), history(),
+      indentOnInput(), bracketMatching(), closeBrackets(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      EditorState.tabSize.of(4),
       language.of(grammars.python()),
-      // Tab moves focus out of the editor (keyboard users are not trapped); Ctrl/Cmd+Enter runs.
       Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => { onRun(); return true; } }])),
+      // Tab indents; Escape then Tab leaves the editor (CodeMirror's documented way out, so keyboard users are not trapped).
+      keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
       EditorView.contentAttributes.of({ 'aria-labelledby': labelId }),
     ],
   });
