@@ -23,7 +23,6 @@ public sealed class PlaygroundTests(PlaygroundFixture stack)
         await Expect(page.Page.Locator("[data-field=wall]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ ms$"));
         await Expect(page.Page.Locator("[data-field=cpu]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ ms$"));
         await Expect(page.Page.Locator("[data-field=memory]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d MiB$"));
-        await ScreenshotIfAskedAsync(page.Page);
     }
 
     [Fact]
@@ -44,7 +43,7 @@ public sealed class PlaygroundTests(PlaygroundFixture stack)
     {
         var page = new PlaygroundPage(await stack.OpenPageAsync());
 
-        await page.WriteAsync("python", "name = input('Your name? ')\nprint(f'Hello, {name}!')");
+        await page.WriteAsync("python", "import sys\n\nname = input('Your name? ')\nprint(f'Hello, {name}!')\nprint('(a note on stderr)', file=sys.stderr)");
         await page.RunAsync();
         // The prompt arrived, so the program is running and waiting on its stdin.
         await Expect(page.Output).ToContainTextAsync("Your name? ");
@@ -53,6 +52,7 @@ public sealed class PlaygroundTests(PlaygroundFixture stack)
         await page.ExpectVerdictAsync("completed");
         await Expect(page.Output.Locator(".stdout").Last).ToContainTextAsync("Hello, Ada!");
         await Expect(page.Output.Locator(".stdin")).ToContainTextAsync("Ada");
+        await ScreenshotIfAskedAsync(page.Page);
     }
 
     [Fact]
