@@ -8,6 +8,7 @@ var redis = builder.AddRedisServer(ResourceNames.Redis);
 // launchProfileName: null — the AppHost owns the services' ports; launch profiles would add their own.
 builder.AddProject<Projects.Codify_ExecutionApi>(ResourceNames.ExecutionApi, launchProfileName: null)
     .WithPublicHttpEndpoint(builder.Configuration)
+    .WithUrlForEndpoint("http", _ => new() { Url = "/playground", DisplayText = "Playground" })
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")
     .WithSettingsFrom(builder.Configuration, ServiceSettings.ExecutionApi)

@@ -3,6 +3,7 @@ using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Apis;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston;
+using Codify.ExecutionApi.Playground;
 using Codify.ExecutionApi.Sockets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,5 +24,7 @@ app.MapPistonApi();
 app.MapHealthApi();
 app.MapStatsApi();
 app.MapSocketApi();
+app.MapPlaygroundApi();
 app.MapApiReference();
+app.AnnouncePlayground();
 app.Run();

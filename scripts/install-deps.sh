@@ -5,10 +5,12 @@
 #   python3 (+ numpy, pandas, matplotlib) and node   the interpreters user code runs on
 #   libseccomp2          the sandbox's syscall filter (loaded from C#)
 #   util-linux           setpriv, to drop to an unprivileged uid before bubblewrap
+#   chromium             headless, for the playground page's browser tests (Playwright drives the system browser)
+#   npm                  (when missing) builds the playground's editor bundle from its lockfile during the .NET build
 # Idempotent: when everything is present it does not touch apt at all.
 set -euo pipefail
 
-packages=(redis-server bubblewrap python3 python3-numpy python3-pandas python3-matplotlib libseccomp2 util-linux)
+packages=(redis-server bubblewrap python3 python3-numpy python3-pandas python3-matplotlib libseccomp2 util-linux chromium)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -19,6 +21,9 @@ done
 # Node 20+ usually comes with the machine (/usr/bin/node); only fall back to Debian's nodejs without one.
 if ! command -v node >/dev/null 2>&1; then
   missing+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

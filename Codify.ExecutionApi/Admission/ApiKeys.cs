@@ -17,7 +17,7 @@ public sealed class ApiKeys(IOptions<ApiKeyOptions> options)
     /// <summary>Whether keys are configured (then every request but the health endpoints needs one).</summary>
     public bool Required => _hashes.Length > 0;
 
-    /// <summary>The key from <c>X-API-Key</c>, else from <c>Authorization: Bearer</c>, else null.</summary>
+    /// <summary>The key from <c>X-API-Key</c>, else from <c>Authorization: Bearer</c>, else (WebSocket upgrades only) from a subprotocol, else null.</summary>
     public static string? Presented(HttpRequest request)
     {
         if (request.Headers[Header] is [{ Length: > 0 } key, ..])
@@ -29,7 +29,7 @@ public sealed class ApiKeys(IOptions<ApiKeyOptions> options)
         return request.Headers.Authorization is [{ } authorization, ..]
             && authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
             ? authorization[Bearer.Length..].Trim()
-            : null;
+            : SocketKeyProtocol.Presented(request);
     }
 
     /// <summary>A stable, non-secret id of the configured key that <paramref name="presented"/> equals, or null.</summary>

@@ -30,7 +30,9 @@ public static class SocketApi
         }
 
         var client = ClientIdentity.Of(http);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        // A browser that offered subprotocols (the playground: "codify" and its key) fails unless one is chosen.
+        var protocol = http.WebSockets.WebSocketRequestedProtocols.Contains(SocketKeyProtocol.Protocol) ? SocketKeyProtocol.Protocol : null;
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(protocol);
         using var lease = services.Registry.TryEnter(client, services.Options.MaxConnectionsPerClient);
         if (lease is null)
         {

@@ -19,19 +19,25 @@ public static class SocketServiceExtensions
     }
 
     /// <summary>
-    /// WebSockets on, with keep-alive pings and, for browsers, only the origins CORS allows (FRONTEND_URL): a page on
-    /// another site cannot open a socket with the visitor's cookies or network position (cross-site WebSocket hijacking).
+    /// WebSockets on, with keep-alive pings and, for browsers, only the origins CORS allows (FRONTEND_URL) and the API's
+    /// own pages: a page on another site cannot open a socket with the visitor's cookies or network position (cross-site
+    /// WebSocket hijacking); another Origin gets 403 before the upgrade.
     /// </summary>
     public static WebApplication UseExecutionWebSockets(this WebApplication app)
     {
         var keepAlive = TimeSpan.FromSeconds(app.Services.GetRequiredService<IOptions<SocketOptions>>().Value.KeepAliveSeconds);
-        var sockets = new WebSocketOptions { KeepAliveInterval = keepAlive, KeepAliveTimeout = keepAlive };
-        foreach (var origin in app.Services.GetRequiredService<IOptions<FrontendOptions>>().Value.Origins().OfType<string>())
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = keepAlive, KeepAliveTimeout = keepAlive });
+        var origins = new SocketOrigins(app.Services.GetRequiredService<IOptions<FrontendOptions>>().Value.Origins().OfType<string>());
+        app.Use((context, next) =>
         {
-            sockets.AllowedOrigins.Add(origin);
-        }
+            if (context.WebSockets.IsWebSocketRequest && !origins.Allows(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            }
 
-        app.UseWebSockets(sockets);
+            return next(context);
+        });
         return app;
     }
 }
