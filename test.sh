@@ -17,10 +17,9 @@ if [ ${#tier[@]} -gt 0 ]; then
   shift
 fi
 
-# The unit tier starts no process: it needs none of the system packages (nor root to install them).
-if [ "${tier[*]}" != "--filter Tier=Unit" ]; then
-  ./scripts/install-deps.sh
-fi
+# Every tier builds the solution, and the build bundles the playground's editor with node + npm: the packages are
+# installed first (a no-op when everything is present).
+./scripts/install-deps.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
