@@ -15,6 +15,7 @@ using Codify.ExecutionApi.Runtimes;
 using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
 using Codify.ExecutionApi.Telemetry;
+using Codify.Hosting;
 
 namespace Codify.ExecutionApi;
 
@@ -22,7 +23,7 @@ public static class ApiServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -1,3 +1,4 @@
+using Codify.Hosting;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Jobs;
@@ -16,7 +17,7 @@ public static class SandboxServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
 
         builder.Services.AddOptions<SandboxOptions>()
             .BindConfiguration(SandboxOptions.Section)

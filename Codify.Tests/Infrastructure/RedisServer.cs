@@ -50,15 +50,11 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopAsync(graceful: true);
-        await StartProcessAgainAsync();
+        await StartAgainAsync();
     }
 
-    /// <summary>SIGKILL, then a new redis-server on the same port and folder.</summary>
-    public async Task KillAndRestartAsync()
-    {
-        await StopAsync(graceful: false);
-        await StartProcessAgainAsync();
-    }
+    /// <summary>SIGKILL: gone at once, as in a crash.</summary>
+    public Task KillAsync() => StopAsync(graceful: false);
 
     /// <summary>SIGSTOP: the port stays open but nothing answers, the worst kind of slow Redis.</summary>
     public void Pause() => ProcessSignals.Send(_process.Id, ProcessSignals.Stop);
@@ -79,7 +75,8 @@ public sealed class RedisServer : IAsyncDisposable
         return new RedisServer(process, arguments, port, connection);
     }
 
-    private async Task StartProcessAgainAsync()
+    /// <summary>A new redis-server on the same port and folder, after a stop.</summary>
+    public async Task StartAgainAsync()
     {
         _process.Dispose();
         _process = Launch(_arguments);
