@@ -17,11 +17,11 @@ public sealed class SandboxOptions
 
     /// <summary>A pending job untouched this long belongs to a dead worker and is claimed by another.</summary>
     [Range(1, 3600)]
-    public int ReclaimIdleSeconds { get; set; } = 30;
+    public int ReclaimIdleSeconds { get; set; } = 10;
 
     /// <summary>How often in-flight jobs are touched (must be well under <see cref="ReclaimIdleSeconds"/>) and the heartbeat renewed.</summary>
     [Range(1, 600)]
-    public int HeartbeatSeconds { get; set; } = 5;
+    public int HeartbeatSeconds { get; set; } = 2;
 
     /// <summary>Fallback poll interval when no "jobs available" notification arrives.</summary>
     [Range(10, 60_000)]
