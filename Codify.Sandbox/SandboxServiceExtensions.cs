@@ -3,6 +3,7 @@ using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Jobs;
 using Codify.Sandbox.Launch;
+using Codify.Sandbox.Leftovers;
 using Codify.Sandbox.Pool;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
@@ -34,6 +35,7 @@ public static class SandboxServiceExtensions
             .ValidateOnStart();
 
         builder.Services.AddCgroupDriver();
+        builder.Services.AddLeftoverSweep();
         builder.Services.AddSingleton<SeccompProvider>();
         builder.Services.AddSingleton<ProcessLauncher>();
         builder.Services.AddSingleton<HostUidPool>();
