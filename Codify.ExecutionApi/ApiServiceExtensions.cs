@@ -4,6 +4,7 @@ using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Expiry;
 using Codify.ExecutionApi.Health;
 using Codify.ExecutionApi.Hosting;
 using Codify.ExecutionApi.Intake;
@@ -60,6 +61,7 @@ public static class ApiServiceExtensions
         builder.Services.AddExecutionIntake();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
+        builder.Services.AddQueueExpiry();
         builder.AddCallbacks();
         builder.AddRuntimes();
         builder.AddApiReference();
