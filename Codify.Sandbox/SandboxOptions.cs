@@ -23,6 +23,14 @@ public sealed class SandboxOptions
     [Range(1, 600)]
     public int HeartbeatSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// On SIGTERM: how long runs under way may go on to their own end (no new job is taken meanwhile); those still
+    /// running after it end <c>internal_error</c> saying so. Short by default: Aspire's orchestrator SIGKILLs a service
+    /// 6 s after its SIGTERM; give a longer grace where the orchestrator waits longer (Kubernetes: 30 s).
+    /// </summary>
+    [Range(0, 3600)]
+    public int StopGraceSeconds { get; set; } = 4;
+
     /// <summary>Fallback poll interval when no "jobs available" notification arrives.</summary>
     [Range(10, 60_000)]
     public int PollIntervalMs { get; set; } = 1000;

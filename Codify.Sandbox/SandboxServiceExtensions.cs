@@ -12,6 +12,8 @@ using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
 using Codify.Sandbox.Workspace;
 
+using Microsoft.Extensions.Options;
+
 namespace Codify.Sandbox;
 
 public static class SandboxServiceExtensions
@@ -29,6 +31,9 @@ public static class SandboxServiceExtensions
             .Validate(o => o.HeartbeatSeconds * 2 < o.ReclaimIdleSeconds,
                 "Sandbox:HeartbeatSeconds must be under half of Sandbox:ReclaimIdleSeconds, or live jobs get reclaimed")
             .ValidateOnStart();
+        // The host waits for the stop grace plus the killed runs' teardown before it gives up on its services.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<SandboxOptions>>((host, sandbox) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(sandbox.Value.StopGraceSeconds + 10));
         builder.Services.AddOptions<IsolationOptions>()
             .BindConfiguration(IsolationOptions.Section)
             .ValidateDataAnnotations()

@@ -61,6 +61,15 @@ public sealed class SandboxProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a service; completes when the process has exited.</summary>
+    public Task TerminateAsync()
+    {
+        ProcessSignals.Send(_process.Id, ProcessSignals.Terminate);
+        return _process.WaitForExitAsync();
+    }
+
+    public bool HasExited => _process.HasExited;
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
