@@ -15,6 +15,7 @@ builder.AddProject<Projects.Codify_ExecutionApi>(ResourceNames.ExecutionApi, lau
     .WithShortOtlpTimeout();
 
 builder.AddProject<Projects.Codify_Sandbox>(ResourceNames.Sandbox, launchProfileName: null)
+    .WithReplicas(SandboxReplicas.From(builder.Configuration))
     .WithHttpEndpoint(name: "http")
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")

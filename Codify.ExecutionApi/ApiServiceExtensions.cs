@@ -4,6 +4,7 @@ using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Expiry;
 using Codify.ExecutionApi.Health;
 using Codify.ExecutionApi.Hosting;
 using Codify.ExecutionApi.Intake;
@@ -15,6 +16,7 @@ using Codify.ExecutionApi.Runtimes;
 using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
 using Codify.ExecutionApi.Telemetry;
+using Codify.Hosting;
 
 namespace Codify.ExecutionApi;
 
@@ -22,7 +24,7 @@ public static class ApiServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -59,6 +61,7 @@ public static class ApiServiceExtensions
         builder.Services.AddExecutionIntake();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
+        builder.Services.AddQueueExpiry();
         builder.AddCallbacks();
         builder.AddRuntimes();
         builder.AddApiReference();

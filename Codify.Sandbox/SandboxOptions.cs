@@ -17,11 +17,19 @@ public sealed class SandboxOptions
 
     /// <summary>A pending job untouched this long belongs to a dead worker and is claimed by another.</summary>
     [Range(1, 3600)]
-    public int ReclaimIdleSeconds { get; set; } = 30;
+    public int ReclaimIdleSeconds { get; set; } = 10;
 
     /// <summary>How often in-flight jobs are touched (must be well under <see cref="ReclaimIdleSeconds"/>) and the heartbeat renewed.</summary>
     [Range(1, 600)]
-    public int HeartbeatSeconds { get; set; } = 5;
+    public int HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// On SIGTERM: how long runs under way may go on to their own end (no new job is taken meanwhile); those still
+    /// running after it end <c>internal_error</c> saying so. Short by default: Aspire's orchestrator SIGKILLs a service
+    /// 6 s after its SIGTERM; give a longer grace where the orchestrator waits longer (Kubernetes: 30 s).
+    /// </summary>
+    [Range(0, 3600)]
+    public int StopGraceSeconds { get; set; } = 4;
 
     /// <summary>Fallback poll interval when no "jobs available" notification arrives.</summary>
     [Range(10, 60_000)]

@@ -1,7 +1,9 @@
+using Codify.Hosting;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Jobs;
 using Codify.Sandbox.Launch;
+using Codify.Sandbox.Leftovers;
 using Codify.Sandbox.Pool;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
@@ -10,13 +12,15 @@ using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
 using Codify.Sandbox.Workspace;
 
+using Microsoft.Extensions.Options;
+
 namespace Codify.Sandbox;
 
 public static class SandboxServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
 
         builder.Services.AddOptions<SandboxOptions>()
             .BindConfiguration(SandboxOptions.Section)
@@ -27,12 +31,16 @@ public static class SandboxServiceExtensions
             .Validate(o => o.HeartbeatSeconds * 2 < o.ReclaimIdleSeconds,
                 "Sandbox:HeartbeatSeconds must be under half of Sandbox:ReclaimIdleSeconds, or live jobs get reclaimed")
             .ValidateOnStart();
+        // The host waits for the stop grace plus the killed runs' teardown before it gives up on its services.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<SandboxOptions>>((host, sandbox) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(sandbox.Value.StopGraceSeconds + 10));
         builder.Services.AddOptions<IsolationOptions>()
             .BindConfiguration(IsolationOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
         builder.Services.AddCgroupDriver();
+        builder.Services.AddLeftoverSweep();
         builder.Services.AddSingleton<SeccompProvider>();
         builder.Services.AddSingleton<ProcessLauncher>();
         builder.Services.AddSingleton<HostUidPool>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +8,8 @@ namespace Codify.AppHost.Redis;
 public static class RedisServerBuilderExtensions
 {
     /// <summary>
-    /// Adds a throw-away Redis run by the local <c>redis-server</c>: loopback only, no persistence, on a
-    /// free port. Resources that <c>WaitFor</c> it start once it answers PING.
+    /// Adds the app's Redis, run by the local <c>redis-server</c>: loopback only, on a free port, durable in the data
+    /// folder (<see cref="RedisDataDirectory"/>). Resources that <c>WaitFor</c> it start once it answers PING.
     /// </summary>
     public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
@@ -28,12 +27,7 @@ public static class RedisServerBuilderExtensions
         return builder.AddResource(redis)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: RedisServerResource.PrimaryEndpointName, isProxied: false)
             .WithEndpoint(RedisServerResource.PrimaryEndpointName, e => e.TargetHost = RedisServerResource.BindAddress)
-            .WithArgs(
-                "--port", port.ToString(CultureInfo.InvariantCulture),
-                "--bind", RedisServerResource.BindAddress,
-                // A development/test store: nothing is written to disk, nothing survives a restart.
-                "--save", "",
-                "--appendonly", "no")
+            .WithArgs([.. RedisServerArguments.Build(port, RedisDataDirectory.Resolve(builder.Configuration, builder.AppHostDirectory))])
             .WithHealthCheck(healthCheckName);
     }
 

@@ -37,5 +37,5 @@ public sealed class ExecutionOptions
 
     /// <summary>A Sandbox replica whose heartbeat is older than this is not counted as available.</summary>
     [Range(1, 600)]
-    public int SandboxHeartbeatTimeoutSeconds { get; set; } = 15;
+    public int SandboxHeartbeatTimeoutSeconds { get; set; } = 6;
 }

@@ -15,6 +15,7 @@ public static class HealthServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<SandboxRegistry>();
+        builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>(HealthTags.Redis, HealthStatus.Unhealthy, [HealthTags.Ready])
             .AddCheck<SandboxesHealthCheck>(HealthTags.Sandboxes, HealthStatus.Degraded, [HealthTags.Ready])

@@ -22,6 +22,13 @@ internal static partial class CgroupChecks
         }
     }
 
+    /// <summary>A parent folder name, checked like a run name: leftovers removal must never reach outside the service's own cgroup.</summary>
+    public static string ParentName(string parentName)
+    {
+        ValidateName(parentName);
+        return parentName;
+    }
+
     public static void ValidateLimits(ExecutionLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);

@@ -38,6 +38,9 @@ internal class CgroupFs
     }
 
     /// <summary>rmdir: never recursive, the kernel refuses to unlink cgroup interface files and removes them itself.</summary>
+    public virtual IReadOnlyList<string> ChildDirectories(string path) =>
+        Directory.Exists(path) ? Directory.GetDirectories(path) : [];
+
     public virtual void RemoveDirectory(string path) => Directory.Delete(path, recursive: false);
 
     /// <summary>rename(2) of a cgroup folder within its parent; a folder that exists at the target is an error.</summary>

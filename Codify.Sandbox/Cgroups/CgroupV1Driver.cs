@@ -62,6 +62,28 @@ public sealed class CgroupV1Driver : ICgroupDriver
         }
     }
 
+    public IReadOnlyList<string> ParentDirs(string parentName) =>
+        [.. _own.Values.Distinct().Select(own => Path.Combine(own, CgroupChecks.ParentName(parentName)))];
+
+    public int RemoveLeftovers(string parentName)
+    {
+        var parents = _own.ToDictionary(c => c.Key, c => Path.Combine(c.Value, CgroupChecks.ParentName(parentName)));
+        var runs = parents.Values.Distinct().SelectMany(_fs.ChildDirectories).Select(d => Path.GetFileName(d)).Distinct().ToList();
+        foreach (var run in runs)
+        {
+            var dirs = parents.Where(p => _fs.DirectoryExists(Path.Combine(p.Value, run)))
+                .ToDictionary(p => p.Key, p => Path.Combine(p.Value, run), StringComparer.Ordinal);
+            new CgroupV1Run(dirs, $"/{parentName}/{run}", _options, _fs, _logger).Dispose();
+        }
+
+        foreach (var parent in parents.Values.Distinct())
+        {
+            _fs.RemoveWithRetry(parent, TimeSpan.FromSeconds(1));
+        }
+
+        return runs.Count;
+    }
+
     private void TryLimitCpu(string runName, Dictionary<string, string> dirs, List<string> created)
     {
         var before = created.Count;

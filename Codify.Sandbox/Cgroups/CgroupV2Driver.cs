@@ -57,6 +57,21 @@ public sealed class CgroupV2Driver : ICgroupDriver
         }
     }
 
+    public IReadOnlyList<string> ParentDirs(string parentName) => [Path.Combine(_own, CgroupChecks.ParentName(parentName))];
+
+    public int RemoveLeftovers(string parentName)
+    {
+        var parent = ParentDirs(parentName)[0];
+        var runs = _fs.ChildDirectories(parent);
+        foreach (var dir in runs)
+        {
+            new CgroupV2Run(dir, $"/{parentName}/{Path.GetFileName(dir)}", _options, _fs, _logger).Dispose();
+        }
+
+        _fs.RemoveWithRetry(parent, TimeSpan.FromSeconds(1));
+        return runs.Count;
+    }
+
     private void LimitSwap(string dir)
     {
         if (_fs.FileExists(Path.Combine(dir, "memory.swap.max")))

@@ -13,6 +13,15 @@ public interface ICgroupDriver
     /// Throws <see cref="CgroupException"/> when any limit cannot be set: the caller fails closed.
     /// </summary>
     ICgroupRun Create(string runName, ExecutionLimits limits);
+
+    /// <summary>The folders (one per hierarchy) that hold the run cgroups created under <paramref name="parentName"/>.</summary>
+    IReadOnlyList<string> ParentDirs(string parentName) => [];
+
+    /// <summary>
+    /// Kills every process in the cgroups below <paramref name="parentName"/> (through the cgroups, so reparented ones
+    /// too) and removes them and the parent: what a dead life of this replica left. Returns how many run cgroups it found.
+    /// </summary>
+    int RemoveLeftovers(string parentName) => 0;
 }
 
 /// <summary>One run's cgroup(s). Dispose kills every process in them, waits (bounded) until they are empty and removes them.</summary>

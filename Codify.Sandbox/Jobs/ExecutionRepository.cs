@@ -75,7 +75,7 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
     public Task<bool> TryFailLostAsync(string id) =>
         FinishAsync(id, worker: "", ExecutionResult.InternalError(LostMessage));
 
-    public const string LostMessage = "sandbox worker lost while running this execution";
+    public const string LostMessage = LostWorker.Message;
 
     private async Task<bool> FinishAsync(string id, string worker, ExecutionResult result)
     {

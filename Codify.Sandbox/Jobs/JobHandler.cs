@@ -113,6 +113,10 @@ public sealed partial class JobHandler(
                 result = ran
                     ? await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token)
                     : CancelRequests.BeforeStart;
+                if (result.Status == ExecutionStatus.Cancelled && running.Stopping && !await cancels.IsRequestedAsync(id))
+                {
+                    result = result with { Status = ExecutionStatus.InternalError, Message = StoppedMessage(options.Value.StopGraceSeconds) };
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -136,6 +140,10 @@ public sealed partial class JobHandler(
             LogEnded(logger, status, result.ExitCode, result.WallTimeMs);
         }
     }
+
+    /// <summary>The message of a run this replica ended because it was stopping and the grace period had passed.</summary>
+    public static string StoppedMessage(int graceSeconds) =>
+        $"sandbox worker stopped: the run had not finished {graceSeconds} s after the stop (Sandbox:StopGraceSeconds)";
 
     private async Task FailUnreadableAsync(string id, ExecutionTrace trace)
     {

@@ -7,7 +7,22 @@ public sealed class RunningJobs
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _runs = new(StringComparer.Ordinal);
 
+    private volatile bool _stopping;
+
     public IReadOnlyCollection<string> Ids => [.. _runs.Keys];
+
+    /// <summary>True once <see cref="StopAll"/> has ended this replica's runs because it is shutting down.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>The stop grace has passed: kills every run still under way here (they end saying why, see JobHandler).</summary>
+    public void StopAll()
+    {
+        _stopping = true;
+        foreach (var id in Ids)
+        {
+            TryCancel(id);
+        }
+    }
 
     /// <summary>Registers a run (disposing the registration forgets it); null when this replica already handles it.</summary>
     public Registration? TryRegister(string executionId)

@@ -59,6 +59,12 @@ public sealed partial class StreamConsumerLoop(
             {
                 entry = mayTake() ? await NextEntryAsync() : null;
             }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                // Redis came back without its data (a store without persistence): recreate the group and go on.
+                LogGroupLost(logger, group.Member.Stream);
+                await RecreateGroupAsync();
+            }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 LogRedisUnavailable(logger, group.Member.Stream, e);
@@ -101,11 +107,26 @@ public sealed partial class StreamConsumerLoop(
         return await group.ReadNewAsync();
     }
 
+    private async Task RecreateGroupAsync()
+    {
+        try
+        {
+            await group.EnsureGroupAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogRedisUnavailable(logger, group.Member.Stream, e);
+        }
+    }
+
     public void Dispose()
     {
         _slots.Dispose();
         _available.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The consumer group of {Stream} was gone (Redis lost its data); created it again")]
+    private static partial void LogGroupLost(ILogger logger, string stream);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable while reading {Stream}; retrying")]
     private static partial void LogRedisUnavailable(ILogger logger, string stream, Exception exception);

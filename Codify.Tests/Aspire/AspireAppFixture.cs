@@ -21,6 +21,9 @@ public sealed class AspireAppFixture : IAsyncLifetime
     /// <summary>Generous: on a busy 2-core machine the first start also JITs everything.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>The test copy's own Redis data folder: never the developer's <c>.data/redis</c>, empty at every start.</summary>
+    private readonly string _redisData = Directory.CreateTempSubdirectory("codify-e2e-redis-").FullName;
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not been started.");
@@ -34,7 +37,7 @@ public sealed class AspireAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        string[] args = ["PORT=0", "HOST=127.0.0.1"];
+        string[] args = ["PORT=0", "HOST=127.0.0.1", $"REDIS_DATA_DIR={_redisData}"];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>(args, timeout.Token);
         builder.Services.AddLogging(logging => logging
             // The services' own logs reach the test output; at Information they drown a failure's reason.
@@ -54,6 +57,8 @@ public sealed class AspireAppFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(_redisData, recursive: true);
     }
 
     private async Task WaitUntilHealthyAsync(string resource, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Codify.Tests.Aspire;
 
 /// <summary>
 /// The app started by the AppHost with none of the seed's limits set (the fixture only moves PORT and HOST) answers with
-/// the seed's defaults: 10 slots, 10 executions per 60 s per client, 51200 bytes of code, 30 s at most, CORS for
+/// the seed's defaults: 2 Sandbox replicas of 10 slots each, 10 executions per 60 s per client, 51200 bytes of code, 30 s at most, CORS for
 /// http://localhost:3000.
 /// </summary>
 [Collection(AspireAppCollectionDefinition.Name)]
@@ -22,8 +22,8 @@ public sealed class SeedDefaultsTests(AspireAppFixture fixture)
 
         var detailed = await Eventually.ReturnsAsync(
             () => HealthAnswer.GetAsync(client, "/api/health/detailed"),
-            a => a.Replicas().Count == 1, TimeSpan.FromSeconds(30), "the sandbox replica to register");
-        Assert.Equal(10, detailed.Replicas()[0].GetProperty("slotsTotal").GetInt32());
+            a => a.Replicas().Count == 2, TimeSpan.FromSeconds(30), "both sandbox replicas (SANDBOX_REPLICAS defaults to 2) to register");
+        Assert.All(detailed.Replicas(), r => Assert.Equal(10, r.GetProperty("slotsTotal").GetInt32()));
 
         using var largest = await ExecuteAsync(client, ProgramOf(51200), timeout: 30);
         Assert.Equal(HttpStatusCode.Accepted, largest.StatusCode);

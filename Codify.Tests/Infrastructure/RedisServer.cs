@@ -1,18 +1,25 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Codify.AppHost.Redis;
 using StackExchange.Redis;
 
 namespace Codify.Tests.Infrastructure;
 
-/// <summary>A real Debian redis-server on a free loopback port, without persistence, killed on dispose.</summary>
+/// <summary>
+/// A real Debian redis-server on a free loopback port, killed on dispose. Without persistence by default; a durable one
+/// (<see cref="StartDurableAsync"/>) runs with the AppHost's own arguments and can be stopped, restarted on the same port,
+/// paused and resumed, for the fault tests.
+/// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly IReadOnlyList<string> _arguments;
+    private Process _process;
 
-    private RedisServer(Process process, int port, ConnectionMultiplexer connection)
+    private RedisServer(Process process, IReadOnlyList<string> arguments, int port, ConnectionMultiplexer connection)
     {
         _process = process;
+        _arguments = arguments;
         Port = port;
         Connection = connection;
     }
@@ -21,42 +28,112 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>The test's own connection (tolerant: it reconnects by itself after a restart).</summary>
     public ConnectionMultiplexer Connection { get; }
 
     public IDatabase Db => Connection.GetDatabase();
 
-    public static async Task<RedisServer> StartAsync()
+    public static Task<RedisServer> StartAsync()
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("redis-server")
+        return StartAsync(port, ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+    }
+
+    /// <summary>Started exactly as the AppHost starts it: append-only file in <paramref name="dataDirectory"/>.</summary>
+    public static Task<RedisServer> StartDurableAsync(string dataDirectory)
+    {
+        var port = FreePort();
+        return StartAsync(port, RedisServerArguments.Build(port, dataDirectory));
+    }
+
+    /// <summary>SIGTERM (Redis fsyncs its append-only file and exits), then a new redis-server on the same port and folder.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync(graceful: true);
+        await StartAgainAsync();
+    }
+
+    /// <summary>SIGKILL: gone at once, as in a crash.</summary>
+    public Task KillAsync() => StopAsync(graceful: false);
+
+    /// <summary>SIGSTOP: the port stays open but nothing answers, the worst kind of slow Redis.</summary>
+    public void Pause() => ProcessSignals.Send(_process.Id, ProcessSignals.Stop);
+
+    public void Resume() => ProcessSignals.Send(_process.Id, ProcessSignals.Continue);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        await StopAsync(graceful: false);
+        _process.Dispose();
+    }
+
+    private static async Task<RedisServer> StartAsync(int port, IReadOnlyList<string> arguments)
+    {
+        var process = Launch(arguments);
+        var connection = await ConnectAsync(port, process);
+        return new RedisServer(process, arguments, port, connection);
+    }
+
+    /// <summary>A new redis-server on the same port and folder, after a stop.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process.Dispose();
+        _process = Launch(_arguments);
+        (await ConnectAsync(Port, _process)).Dispose();
+        await Eventually.ReturnsAsync(() => Task.FromResult(Connection.IsConnected), c => c, TimeSpan.FromSeconds(10), "the test's connection to come back");
+    }
+
+    private async Task StopAsync(bool graceful)
+    {
+        if (_process.HasExited)
         {
-            ArgumentList = { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+            return;
+        }
+
+        ProcessSignals.Send(_process.Id, ProcessSignals.Continue); // a paused server cannot act on SIGTERM
+        if (graceful)
+        {
+            ProcessSignals.Send(_process.Id, ProcessSignals.Terminate);
+        }
+        else
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    private static Process Launch(IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         _ = process.StandardOutput.ReadToEndAsync();
+        return process;
+    }
+
+    private static async Task<ConnectionMultiplexer> ConnectAsync(int port, Process process)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
             try
             {
                 var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=500");
-                return new RedisServer(process, port, connection);
+                // A server still loading its append-only file accepts connections but answers -LOADING.
+                await connection.GetDatabase().PingAsync();
+                return connection;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (Exception ex) when (ex is RedisConnectionException or RedisServerException && DateTime.UtcNow < deadline && !process.HasExited)
             {
                 await Task.Delay(50);
             }
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Connection.DisposeAsync();
-        _process.Kill();
-        await _process.WaitForExitAsync();
-        _process.Dispose();
     }
 
     private static int FreePort()

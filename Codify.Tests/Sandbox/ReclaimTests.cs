@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Codify.Contracts;
 using Codify.Tests.Infrastructure;
-using StackExchange.Redis;
+using static Codify.Tests.Sandbox.JobsInRedis;
 
 namespace Codify.Tests.Sandbox;
 
@@ -58,39 +57,4 @@ public sealed class ReclaimTests
         Assert.Equal("completed", await WaitForEndAsync(redis, id));
         Assert.Equal("done\n", (await ReadResultAsync(redis, id)).Stdout);
     }
-
-    private static async Task<string> SeedJobHeldByDeadWorkerAsync(RedisServer redis, ExecutionStatus status, string code)
-    {
-        await redis.Db.StreamCreateConsumerGroupAsync(RedisKeys.JobStream, RedisKeys.SandboxGroup, StreamPosition.Beginning, createStream: true);
-        var id = await EnqueueAsync(redis, status, code);
-        // A consumer that reads the entry and then dies: the entry stays pending under its name.
-        var taken = await redis.Db.StreamReadGroupAsync(RedisKeys.JobStream, RedisKeys.SandboxGroup, "dead-worker", StreamPosition.NewMessages, 1);
-        Assert.Single(taken);
-        return id;
-    }
-
-    private static async Task<string> EnqueueAsync(RedisServer redis, ExecutionStatus status, string code)
-    {
-        var id = Guid.NewGuid().ToString("N");
-        var spec = new ExecutionSpec("python", code, null, SandboxRunnerFixture.Limits(wallMs: 15_000));
-        await redis.Db.HashSetAsync(RedisKeys.Execution(id),
-        [
-            new(ExecutionFields.Status, status.ToWire()),
-            new(ExecutionFields.Language, "python"),
-            new(ExecutionFields.Spec, JsonSerializer.Serialize(spec, CodifyJson.Options)),
-            new(ExecutionFields.CreatedAt, DateTimeOffset.UtcNow.ToString("O")),
-            new(ExecutionFields.Worker, status == ExecutionStatus.Running ? "dead-worker" : ""),
-        ]);
-        await redis.Db.StreamAddAsync(RedisKeys.JobStream, [new(JobFields.ExecutionId, id)]);
-        return id;
-    }
-
-    private static async Task<string> WaitForEndAsync(RedisServer redis, string id) =>
-        (await Eventually.ReturnsAsync(
-            async () => (await redis.Db.HashGetAsync(RedisKeys.Execution(id), ExecutionFields.Status)).ToString(),
-            s => s is not ("queued" or "running"), TimeSpan.FromSeconds(30), $"execution {id} to end"))!;
-
-    private static async Task<ExecutionResult> ReadResultAsync(RedisServer redis, string id) =>
-        JsonSerializer.Deserialize<ExecutionResult>(
-            (await redis.Db.HashGetAsync(RedisKeys.Execution(id), ExecutionFields.Result)).ToString(), CodifyJson.Options)!;
 }
