@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.BadRequests;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
@@ -24,6 +25,7 @@ public static class ApiServiceExtensions
     {
         builder.AddRedisClient("redis");
         builder.Services.AddProblemDetails();
+        builder.Services.AddBadRequestProblems();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
