@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Codify.ExecutionApi.BadRequests;
 using Codify.Contracts;
+using Codify.ExecutionApi.BadRequests;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Telemetry;
@@ -49,7 +49,8 @@ public sealed class SocketExecutor(ExecutionIntake intake, IOptions<JsonOptions>
             var (path, expected) = (JsonErrorWords.PathOf(e), JsonErrorWords.Explain(e, typeof(ExecuteRequest)));
             return (null, SocketReply.Error(SocketErrors.Malformed,
                 $"The execute message is not an execution request: the value at '{path}' has the wrong type ({expected}).", envelope)
-                with { Errors = new Dictionary<string, string[]> { [path] = [expected] } });
+                with
+            { Errors = new Dictionary<string, string[]> { [path] = [expected] } });
         }
 
         return await intake.SubmitAsync(request, client, cancellationToken) switch
