@@ -157,6 +157,7 @@ public sealed class PistonConnectProtocolTests(SocketStackFixture stack)
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("websocket", Assert.Single(response.Headers.Upgrade).Name);
         Assert.Contains("WebSocket", problem.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }

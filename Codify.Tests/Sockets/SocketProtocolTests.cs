@@ -226,5 +226,6 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
         Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
         Assert.Equal(HttpStatusCode.UpgradeRequired, ws.StatusCode);
         Assert.Equal("application/problem+json", ws.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("websocket", Assert.Single(ws.Headers.Upgrade).Name);
     }
 }

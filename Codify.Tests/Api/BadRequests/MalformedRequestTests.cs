@@ -44,6 +44,18 @@ public sealed class MalformedRequestTests(MalformedRequestTests.ApiOnly api) : I
         await AssertNamesFieldAsync(response, HttpStatusCode.BadRequest, field, expected);
     }
 
+    [Theory]
+    [InlineData("/api/execute?ids=a,b&status=completed", "status")]
+    [InlineData("/api/execute?ids=a&language=python&limit=5", "language")]
+    [InlineData("/api/execute?ids=a&limit=5", "limit")]
+    public async Task Ids_beside_a_filter_is_refused_naming_both_not_silently_ignored(string path, string filter)
+    {
+        using var response = await _client.GetAsync(path);
+
+        await AssertNamesFieldAsync(response, HttpStatusCode.BadRequest, "ids", "cannot be combined with");
+        await AssertNamesFieldAsync(response, HttpStatusCode.BadRequest, filter, "ids cannot be combined with");
+    }
+
     [Fact]
     public async Task A_wrongly_typed_wait_is_a_problem_naming_wait()
     {
