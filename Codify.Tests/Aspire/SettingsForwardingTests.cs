@@ -35,6 +35,28 @@ public sealed class SettingsForwardingTests
         Assert.False((await EnvironmentAsync(builder, other)).ContainsKey(variable));
     }
 
+    /// <summary>A <c>Section:Key</c> (the environment's <c>Section__Key</c>) of a section one service binds, and that service.</summary>
+    public static readonly TheoryData<string, string, string> SectionSettings = new()
+    {
+        { "Callbacks:Secret", "forwarded-secret-0123456789", ResourceNames.ExecutionApi },
+        { "Limits:MaxMemoryBytes", "536870912", ResourceNames.ExecutionApi },
+        { "Piston:Connect:InitTimeoutMilliseconds", "2000", ResourceNames.ExecutionApi },
+        { "Sandbox:Pool:Python", "4", ResourceNames.Sandbox },
+        { "Isolation:TmpfsBytes", "33554432", ResourceNames.Sandbox },
+    };
+
+    [Theory]
+    [MemberData(nameof(SectionSettings))]
+    public async Task A_section_setting_given_to_the_apphost_reaches_only_the_service_that_binds_it(string key, string value, string reader)
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>([$"{key}={value}"]);
+        var other = reader == ResourceNames.ExecutionApi ? ResourceNames.Sandbox : ResourceNames.ExecutionApi;
+        var variable = key.Replace(":", "__", StringComparison.Ordinal);
+
+        Assert.Equal(value, (await EnvironmentAsync(builder, reader))[variable]);
+        Assert.False((await EnvironmentAsync(builder, other)).ContainsKey(variable));
+    }
+
     [Fact]
     public async Task Port_moves_the_apis_own_endpoint_and_reaches_only_the_api()
     {
