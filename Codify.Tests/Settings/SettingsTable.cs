@@ -19,7 +19,7 @@ public static partial class SettingsTable
     private static readonly string[] Unbound =
     [
         "| `PORT` | `PORT` | 8080 | 0 – 65535 (0: any free port) | API |",
-        "| `HOST` | `HOST` | `0.0.0.0` | an IP address | API |",
+        "| `HOST` | `HOST` | `0.0.0.0` | an address to listen on (`0.0.0.0`, `::`, `127.0.0.1`) | API |",
         "| `FRONTEND_URL` | `FRONTEND_URL` | `http://localhost:3000` | absolute http(s) URLs, comma-separated | API |",
     ];
 
