@@ -16,7 +16,9 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad || httpContext.Response.HasStarted)
+        // Only binding failures: a body over Kestrel's cap (413) keeps the admission's own problem.
+        if (exception is not BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType } bad
+            || httpContext.Response.HasStarted)
         {
             return false;
         }
