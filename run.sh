@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Codify for development: redis-server, the ExecutionApi (HOST:PORT, default 0.0.0.0:8080) and the
 # Sandbox, under the Aspire AppHost with its dashboard (http://localhost:18888).
-# The seed's variables (README, Configuration) go to the services; extra arguments go to the AppHost.
+# The seed's variables and any Section__Key setting (README, Settings) go to the service that reads them;
+# extra arguments go to the AppHost.
 # Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -12,6 +12,7 @@ builder.AddProject<Projects.Codify_ExecutionApi>(ResourceNames.ExecutionApi, lau
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")
     .WithSettingsFrom(builder.Configuration, ServiceSettings.ExecutionApi)
+    .WithSectionsFrom(builder.Configuration, ServiceSettings.ExecutionApiSections)
     .WithShortOtlpTimeout();
 
 builder.AddProject<Projects.Codify_Sandbox>(ResourceNames.Sandbox, launchProfileName: null)
@@ -20,6 +21,7 @@ builder.AddProject<Projects.Codify_Sandbox>(ResourceNames.Sandbox, launchProfile
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")
     .WithSettingsFrom(builder.Configuration, ServiceSettings.Sandbox)
+    .WithSectionsFrom(builder.Configuration, ServiceSettings.SandboxSections)
     .WithShortOtlpTimeout();
 
 builder.Build().Run();

@@ -7,7 +7,7 @@ namespace Codify.AppHost;
 /// to the one service that reads it (PORT and HOST: see <see cref="ApiEndpoint"/>). Forwarded explicitly, so they show in
 /// the dashboard and do not depend on child processes inheriting the AppHost's environment.
 /// </summary>
-internal static class ServiceSettings
+public static class ServiceSettings
 {
     public static readonly string[] ExecutionApi =
     [
@@ -21,6 +21,33 @@ internal static class ServiceSettings
 
     /// <summary>Slots per Sandbox replica: the API has no such number (it reads the replicas' published slots).</summary>
     public static readonly string[] Sandbox = ["MAX_CONCURRENT_EXECUTIONS"];
+
+    /// <summary>
+    /// Configuration sections each service binds (a unit test checks these against the options classes): any
+    /// <c>Section__Key</c> given to the AppHost (<c>Callbacks__Secret=... ./run.sh</c>) goes to the service that reads it.
+    /// </summary>
+    public static readonly string[] ExecutionApiSections =
+        ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "WebSockets"];
+
+    public static readonly string[] SandboxSections = ["Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox"];
+
+    /// <summary>Passes every key set under the named sections, as <c>Section__Key</c> environment variables.</summary>
+    public static IResourceBuilder<T> WithSectionsFrom<T>(this IResourceBuilder<T> builder, IConfiguration configuration, IEnumerable<string> sections)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var section in sections)
+        {
+            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    builder.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+                }
+            }
+        }
+
+        return builder;
+    }
 
     /// <summary>Passes each named setting that is set (environment, command line, appsettings); unset ones keep the service's default.</summary>
     public static IResourceBuilder<T> WithSettingsFrom<T>(this IResourceBuilder<T> builder, IConfiguration configuration, IEnumerable<string> names)

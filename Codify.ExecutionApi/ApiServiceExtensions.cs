@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.BadRequests;
 using Codify.ExecutionApi.Callbacks;
 using Codify.ExecutionApi.Cancellation;
 using Codify.ExecutionApi.Executions;
@@ -26,6 +27,7 @@ public static class ApiServiceExtensions
     {
         builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
         builder.Services.AddProblemDetails();
+        builder.Services.AddBadRequestProblems();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;

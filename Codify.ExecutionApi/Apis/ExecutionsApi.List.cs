@@ -1,3 +1,4 @@
+using System.Globalization;
 using Codify.Contracts;
 using Codify.ExecutionApi.Listing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +16,15 @@ public static partial class ExecutionsApi
         var errors = new Dictionary<string, string[]>();
         if (ids is not null)
         {
+            // ids names the records outright; a filter or page beside it would be silently ignored, so it is refused.
+            var beside = new[] { ("status", status), ("language", language), ("cursor", cursor), ("limit", limit?.ToString(CultureInfo.InvariantCulture)) }
+                .Where(p => p.Item2 is not null).Select(p => p.Item1).ToList();
+            if (beside.Count > 0)
+            {
+                var clash = $"ids cannot be combined with {string.Join(", ", beside)}: ids reads those executions whatever their status; list with filters without ids";
+                return TypedResults.ValidationProblem(beside.Prepend("ids").ToDictionary(p => p, _ => new[] { clash }), title: "The listing query is invalid.");
+            }
+
             var wanted = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
             if (wanted.Count is 0 or > ExecutionLister.MaxIds)
             {

@@ -61,9 +61,16 @@ public static class SocketApi
         }
     }
 
-    private static IResult NotWebSocket(HttpContext http) => http.Request.Path == "/"
-        ? TypedResults.NotFound()
-        : TypedResults.Problem("This address serves WebSockets only: connect with a WebSocket client (Upgrade: websocket).",
+    private static IResult NotWebSocket(HttpContext http)
+    {
+        if (http.Request.Path == "/")
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.Upgrade = "websocket"; // RFC 9110 §15.5.22: a 426 names the protocol to switch to
+        return TypedResults.Problem("This address serves WebSockets only: connect with a WebSocket client (Upgrade: websocket).",
             statusCode: StatusCodes.Status426UpgradeRequired, title: "WebSocket upgrade required",
             extensions: new Dictionary<string, object?> { ["upgrade"] = "websocket" });
+    }
 }

@@ -33,8 +33,10 @@ public sealed record SandboxReplicaView
 
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>When the replica published the numbers above: at every heartbeat and whenever it takes or lets go of a job.</summary>
     public required DateTimeOffset LastBeat { get; init; }
 
+    /// <summary>How old the numbers above are, in seconds.</summary>
     public required double LastBeatAgeSeconds { get; init; }
 
     [JsonIgnore]

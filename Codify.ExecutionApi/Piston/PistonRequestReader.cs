@@ -49,7 +49,8 @@ public static class PistonRequestReader
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return (null, Error(field, $"{field} has the wrong type"));
+            var expected = BadRequests.JsonErrorWords.Explain(e, typeof(PistonExecuteRequest));
+            return (null, Error(field, expected.StartsWith("expected", StringComparison.Ordinal) ? $"{field} has the wrong type: {expected}" : $"{field} {expected}"));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Codify.Contracts;
+using Codify.ExecutionApi.BadRequests;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Telemetry;
@@ -45,8 +46,11 @@ public sealed class SocketExecutor(ExecutionIntake intake, IOptions<JsonOptions>
         }
         catch (JsonException e)
         {
+            var (path, expected) = (JsonErrorWords.PathOf(e), JsonErrorWords.Explain(e, typeof(ExecuteRequest)));
             return (null, SocketReply.Error(SocketErrors.Malformed,
-                $"The execute message is not an execution request: the value at '{e.Path}' has the wrong type.", envelope));
+                $"The execute message is not an execution request: the value at '{path}' has the wrong type ({expected}).", envelope)
+                with
+            { Errors = new Dictionary<string, string[]> { [path] = [expected] } });
         }
 
         return await intake.SubmitAsync(request, client, cancellationToken) switch

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Codify.Contracts;
+using Codify.ExecutionApi.BadRequests;
 
 namespace Codify.ExecutionApi.Sockets;
 
@@ -43,13 +44,20 @@ public sealed class SocketRequestParser : IDisposable
         }
         catch (JsonException e)
         {
-            return Malformed(document, $"The value at '{e.Path}' has the wrong type.");
+            var (path, expected) = (JsonErrorWords.PathOf(e), JsonErrorWords.Explain(e, typeof(SocketRequest)));
+            return Malformed(document, $"The value at '{path}' has the wrong type ({expected}).", new SocketRequest { RequestId = RequestIdOf(document.RootElement) });
         }
 
         return string.IsNullOrWhiteSpace(request.Type)
             ? Malformed(document, "The message needs a \"type\": subscribe, unsubscribe, execute, stdin, kill or ping.", request)
             : new SocketRequestParser(document, request, null);
     }
+
+    /// <summary>The message's <c>requestId</c> even when another field kept it from being read, so the error can echo it.</summary>
+    private static string? RequestIdOf(JsonElement message) =>
+        message.TryGetProperty("requestId", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? id.ValueKind is JsonValueKind.String ? id.GetString() : id.GetRawText()
+            : null;
 
     public void Dispose() => _document?.Dispose();
 

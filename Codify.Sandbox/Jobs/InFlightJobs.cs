@@ -8,11 +8,26 @@ public sealed class InFlightJobs
 {
     private readonly ConcurrentDictionary<string, byte> _entries = new();
 
+    /// <summary>Raised when a job is taken or let go, so the replica's published slot counts can follow at once.</summary>
+    public event Action? Changed;
+
     public int Count => _entries.Count;
 
-    public void Add(RedisValue entryId) => _entries.TryAdd(entryId.ToString(), 0);
+    public void Add(RedisValue entryId)
+    {
+        if (_entries.TryAdd(entryId.ToString(), 0))
+        {
+            Changed?.Invoke();
+        }
+    }
 
-    public void Remove(RedisValue entryId) => _entries.TryRemove(entryId.ToString(), out _);
+    public void Remove(RedisValue entryId)
+    {
+        if (_entries.TryRemove(entryId.ToString(), out _))
+        {
+            Changed?.Invoke();
+        }
+    }
 
     public RedisValue[] Snapshot() => _entries.Keys.Select(k => (RedisValue)k).ToArray();
 }

@@ -9,7 +9,8 @@ namespace Codify.Sandbox.Registration;
 /// <summary>
 /// Every few seconds: registers this replica in Redis with its state (see <see cref="ReplicaRegistration"/>), advertised
 /// only while it can isolate (the API answers 503 when none is advertised), and touches the stream entries it is running
-/// so no other replica reclaims them.
+/// so no other replica reclaims them. It beats at once when readiness flips or a job is taken or let go, so the slot
+/// counts the API reports are as old as the last such change, not up to a heartbeat stale.
 /// </summary>
 public sealed partial class SandboxHeartbeat(
     ReplicaRegistration registration,
@@ -19,11 +20,12 @@ public sealed partial class SandboxHeartbeat(
     IOptions<SandboxOptions> options,
     ILogger<SandboxHeartbeat> logger) : BackgroundService
 {
-    private readonly WakeSignal _readinessChanged = new();
+    private readonly WakeSignal _stateChanged = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        isolation.ReadinessChanged += OnReadinessChanged;
+        isolation.ReadinessChanged += OnStateChanged;
+        inFlight.Changed += OnStateChanged;
         do
         {
             try
@@ -37,7 +39,8 @@ public sealed partial class SandboxHeartbeat(
         }
         while (await WaitAsync(stoppingToken));
 
-        isolation.ReadinessChanged -= OnReadinessChanged;
+        isolation.ReadinessChanged -= OnStateChanged;
+        inFlight.Changed -= OnStateChanged;
         await registration.WithdrawAsync();
     }
 
@@ -47,12 +50,12 @@ public sealed partial class SandboxHeartbeat(
         await queue.TouchAsync(inFlight.Snapshot());
     }
 
-    /// <summary>Until the next beat is due, or at once when readiness flips.</summary>
+    /// <summary>Until the next beat is due, or at once when readiness flips or a slot is taken or freed (pokes coalesce).</summary>
     private async Task<bool> WaitAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await _readinessChanged.WaitAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), stoppingToken);
+            await _stateChanged.WaitAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), stoppingToken);
             return true;
         }
         catch (OperationCanceledException)
@@ -61,11 +64,11 @@ public sealed partial class SandboxHeartbeat(
         }
     }
 
-    private void OnReadinessChanged() => _readinessChanged.Poke();
+    private void OnStateChanged() => _stateChanged.Poke();
 
     public override void Dispose()
     {
-        _readinessChanged.Dispose();
+        _stateChanged.Dispose();
         base.Dispose();
     }
 

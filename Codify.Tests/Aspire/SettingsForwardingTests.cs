@@ -5,13 +5,16 @@ using Codify.AppHost;
 namespace Codify.Tests.Aspire;
 
 /// <summary>
-/// Each seed variable given to the AppHost reaches the one service that reads it, and only that one; with nothing given
+/// Each seed variable or section setting given to the AppHost reaches the one service that reads it, and only that one; with nothing given
 /// the API's public endpoint is the seed's 0.0.0.0:8080, bound by the API itself (the app model is built, not started).
 /// </summary>
 [EndToEndTier]
 public sealed class SettingsForwardingTests
 {
-    /// <summary>Variable, a value that differs from its default, and the service that reads it.</summary>
+    /// <summary>
+    /// Variable (a seed variable, or a <c>Section:Key</c> of a section one service binds, which reaches it as
+    /// <c>Section__Key</c>), a value that differs from its default, and the service that reads it.
+    /// </summary>
     public static readonly TheoryData<string, string, string> Settings = new()
     {
         { "HOST", "127.0.0.1", ResourceNames.ExecutionApi },
@@ -22,14 +25,20 @@ public sealed class SettingsForwardingTests
         { "RATE_LIMIT_DURATION", "120", ResourceNames.ExecutionApi },
         { "API_KEYS", "forwarded-key-0123456789", ResourceNames.ExecutionApi },
         { "MAX_CONCURRENT_EXECUTIONS", "3", ResourceNames.Sandbox },
+        { "Callbacks:Secret", "forwarded-secret-0123456789", ResourceNames.ExecutionApi },
+        { "Limits:MaxMemoryBytes", "536870912", ResourceNames.ExecutionApi },
+        { "Piston:Connect:InitTimeoutMilliseconds", "2000", ResourceNames.ExecutionApi },
+        { "Sandbox:Pool:Python", "4", ResourceNames.Sandbox },
+        { "Isolation:TmpfsBytes", "33554432", ResourceNames.Sandbox },
     };
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public async Task A_seed_variable_given_to_the_apphost_reaches_only_the_service_that_reads_it(string variable, string value, string reader)
+    public async Task A_setting_given_to_the_apphost_reaches_only_the_service_that_reads_it(string setting, string value, string reader)
     {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>([$"{variable}={value}"]);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Codify_AppHost>([$"{setting}={value}"]);
         var other = reader == ResourceNames.ExecutionApi ? ResourceNames.Sandbox : ResourceNames.ExecutionApi;
+        var variable = setting.Replace(":", "__", StringComparison.Ordinal);
 
         Assert.Equal(value, (await EnvironmentAsync(builder, reader))[variable]);
         Assert.False((await EnvironmentAsync(builder, other)).ContainsKey(variable));
@@ -59,8 +68,8 @@ public sealed class SettingsForwardingTests
         // Nothing else is forced on the services: each keeps its own defaults, the seed's.
         var api = await EnvironmentAsync(builder, ResourceNames.ExecutionApi);
         var sandbox = await EnvironmentAsync(builder, ResourceNames.Sandbox);
-        Assert.DoesNotContain(api.Keys, key => key != "HOST" && Settings.Any(row => (string)row[0] == key));
-        Assert.DoesNotContain(sandbox.Keys, key => key is "PORT" || Settings.Any(row => (string)row[0] == key));
+        Assert.DoesNotContain(api.Keys, key => key != "HOST" && Settings.Any(row => ((string)row[0]).Replace(":", "__", StringComparison.Ordinal) == key));
+        Assert.DoesNotContain(sandbox.Keys, key => key is "PORT" || Settings.Any(row => ((string)row[0]).Replace(":", "__", StringComparison.Ordinal) == key));
     }
 
     private static EndpointAnnotation ApiEndpoint(IDistributedApplicationTestingBuilder builder) =>

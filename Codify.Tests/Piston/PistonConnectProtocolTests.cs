@@ -19,7 +19,7 @@ public sealed class PistonConnectProtocolTests(SocketStackFixture stack)
     [InlineData("""{"language":"python","version":"2","files":[{"content":"print(1)"}]}""", "python-2 runtime is unknown")]
     [InlineData("""{"language":"python","version":"*"}""", "files is required as an array")]
     [InlineData("""{"language":"python","version":"*","files":[{"name":"a.py"}]}""", "files[0].content is required as a string")]
-    [InlineData("""{"language":"python","version":"*","files":"print(1)"}""", "files has the wrong type")]
+    [InlineData("""{"language":"python","version":"*","files":"print(1)"}""", "files has the wrong type: expected an array")]
     [InlineData("""{"version":"*","files":[{"content":"print(1)"}]}""", "language is required as a string")]
     public async Task An_invalid_init_gets_an_error_message_then_close_4002(string fields, string expected)
     {
@@ -157,6 +157,7 @@ public sealed class PistonConnectProtocolTests(SocketStackFixture stack)
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("websocket", Assert.Single(response.Headers.Upgrade).Name);
         Assert.Contains("WebSocket", problem.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }

@@ -27,14 +27,14 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
             "not json",
             "[1,2]",
             """{"executionId":"x"}""",
-            """{"type":"subscribe","executionId":5}""",
+            """{"type":"subscribe","executionId":5,"requestId":"typed"}""",
             """{"type":"dance"}""",
             """{"type":"subscribe"}""",
             $$"""{"type":"subscribe","executionId":"{{unknownId}}","requestId":"q"}""",
             $$"""{"type":"kill","executionId":"{{unknownId}}"}""",
             $$"""{"type":"unsubscribe","executionId":"{{unknownId}}"}""",
             """{"type":"execute","language":"cobol","code":""}""",
-            """{"type":"execute","language":"python","code":"print(1)","timeout":"soon"}""",
+            """{"type":"execute","language":"python","code":"print(1)","timeout":"soon","requestId":"late"}""",
         })
         {
             await ws.SendTextAsync(text);
@@ -47,6 +47,10 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
             ["malformed", "malformed", "malformed", "malformed", "unknown_type", "malformed", "unknown_execution", "unknown_execution", "not_subscribed", "validation", "malformed"],
             answers.Select(a => a.GetProperty("code").GetString()));
         Assert.Equal("q", answers[6].GetProperty("requestId").GetString());
+        Assert.Equal("typed", answers[3].GetProperty("requestId").GetString());
+        Assert.Contains("expected a string", answers[3].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("late", answers[10].GetProperty("requestId").GetString());
+        Assert.Equal("expected a number", answers[10].GetProperty("errors").GetProperty("$.timeout")[0].GetString());
         Assert.Equal(unknownId, answers[6].GetProperty("executionId").GetString());
         Assert.Contains("language", answers[9].GetProperty("errors").EnumerateObject().Select(p => p.Name));
         Assert.Contains("code", answers[9].GetProperty("errors").EnumerateObject().Select(p => p.Name));
@@ -222,5 +226,6 @@ public sealed class SocketProtocolTests(SocketStackFixture stack)
         Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
         Assert.Equal(HttpStatusCode.UpgradeRequired, ws.StatusCode);
         Assert.Equal("application/problem+json", ws.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("websocket", Assert.Single(ws.Headers.Upgrade).Name);
     }
 }

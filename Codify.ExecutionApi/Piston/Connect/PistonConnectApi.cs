@@ -12,6 +12,7 @@ public static class PistonConnectApi
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
+            http.Response.Headers.Upgrade = "websocket"; // RFC 9110 §15.5.22: a 426 names the protocol to switch to
             await PistonProblems.Of(StatusCodes.Status426UpgradeRequired, "WebSocket upgrade required",
                     "/api/v2/connect serves WebSockets only: connect with a WebSocket client (Upgrade: websocket).",
                     new Dictionary<string, object?> { ["upgrade"] = "websocket" })
