@@ -18,6 +18,7 @@ public sealed partial class ExecutionIntake(
     ExecutionStore store,
     IOptions<ExecutionOptions> options,
     AdmissionMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<ExecutionIntake> logger)
 {
     /// <summary>Submits one execution for <paramref name="client"/> (a <see cref="ClientIdentity"/> partition).</summary>
@@ -77,11 +78,22 @@ public sealed partial class ExecutionIntake(
             return new IntakeBatch(items) { RateLimit = decision };
         });
 
-    /// <summary>For synchronous transports: the record once it has ended, or its latest state when the run's wall limit plus slack passes.</summary>
+    /// <summary>
+    /// For synchronous transports: the record once it has ended, or its latest state when the run's wall limit plus slack
+    /// passes, or at once when the API starts to stop (the client gets the state and where to poll, not a cut connection).
+    /// </summary>
     public async Task<(ExecutionRecord Latest, TimeSpan Bound)> WaitForEndAsync(IntakeQueued queued, CancellationToken cancellationToken)
     {
         var bound = TimeSpan.FromMilliseconds(queued.Spec.Limits.WallTimeMs) + TimeSpan.FromSeconds(options.Value.WaitSlackSeconds);
-        return (await store.WaitForEndAsync(queued.Record.Id, bound, cancellationToken) ?? queued.Record, bound);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            return (await store.WaitForEndAsync(queued.Record.Id, bound, waiting.Token) ?? queued.Record, bound);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (await store.GetAsync(queued.Record.Id) ?? queued.Record, bound);
+        }
     }
 
     private async Task<IntakeOutcome> QueueAsync(ExecuteRequest request, CancellationToken cancellationToken)
