@@ -5,6 +5,9 @@ namespace Codify.ExecutionApi.Health;
 /// <summary>A short reason for a failed Redis read: the client's own messages run to kilobytes of connection diagnostics.</summary>
 public static class RedisFailure
 {
+    /// <summary>The title of every answer Redis being down causes, whichever path caught it.</summary>
+    public const string Title = "Redis unavailable";
+
     private const int MaxLength = 160;
 
     public static string Describe(Exception exception, TimeSpan bound) => exception switch

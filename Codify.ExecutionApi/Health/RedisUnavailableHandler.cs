@@ -31,7 +31,7 @@ public sealed class RedisUnavailableHandler(IProblemDetailsService problems, IOp
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Redis unavailable",
+                Title = RedisFailure.Title,
                 Detail = $"{RedisFailure.Describe(exception, TimeSpan.FromMilliseconds(options.Value.TimeoutMs))}; try again shortly.",
             },
         });

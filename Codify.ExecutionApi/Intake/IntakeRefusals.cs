@@ -1,4 +1,5 @@
 using Codify.ExecutionApi.Admission;
+using Codify.ExecutionApi.Health;
 using Codify.ExecutionApi.Runtimes;
 
 namespace Codify.ExecutionApi.Intake;
@@ -27,6 +28,6 @@ public static class IntakeRefusals
         RuntimeCatalog.NotPublishedTitle, RuntimeCatalog.NotPublishedDetail, RetryAfter.UnavailableSeconds);
 
     public static IntakeRefused RedisUnavailable() => new("redis_unavailable", StatusCodes.Status503ServiceUnavailable,
-        "Service unavailable", "The execution store (Redis) does not answer; nothing was queued. Retry later.",
+        RedisFailure.Title, "The execution store (Redis) does not answer; nothing was queued. Retry later.",
         RetryAfter.UnavailableSeconds);
 }

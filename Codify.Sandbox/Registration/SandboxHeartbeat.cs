@@ -18,9 +18,11 @@ public sealed partial class SandboxHeartbeat(
     InFlightJobs inFlight,
     JobFeed queue,
     IOptions<SandboxOptions> options,
+    TimeProvider time,
     ILogger<SandboxHeartbeat> logger) : BackgroundService
 {
     private readonly WakeSignal _stateChanged = new();
+    private DateTimeOffset _lastTouch = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,10 +46,19 @@ public sealed partial class SandboxHeartbeat(
         await registration.WithdrawAsync();
     }
 
+    /// <summary>
+    /// Publishes the replica's state; touches the held entries only when a heartbeat is due (a slot change needs the new
+    /// counts published, not every in-flight entry claimed again: that would cost one XCLAIM per job taken or freed).
+    /// </summary>
     private async Task BeatAsync(CancellationToken stoppingToken)
     {
         await registration.BeatAsync(stoppingToken);
-        await queue.TouchAsync(inFlight.Snapshot());
+        var now = time.GetUtcNow();
+        if (now - _lastTouch >= TimeSpan.FromSeconds(options.Value.HeartbeatSeconds))
+        {
+            await queue.TouchAsync(inFlight.Snapshot());
+            _lastTouch = now;
+        }
     }
 
     /// <summary>Until the next beat is due, or at once when readiness flips or a slot is taken or freed (pokes coalesce).</summary>
