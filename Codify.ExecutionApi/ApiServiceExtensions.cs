@@ -25,7 +25,10 @@ public static class ApiServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
+        builder.AddRedisClient("redis",
+            // One span per Redis command was most of the spans an execution sent (Telemetry:RedisCommandSpans).
+            configureSettings: redis => redis.DisableTracing |= !TelemetryOptions.From(builder.Configuration).RedisCommandSpans,
+            configureOptions: RedisClientTimeouts.Configure(builder));
         builder.Services.AddProblemDetails();
         builder.Services.AddBadRequestProblems();
         builder.Services.ConfigureHttpJsonOptions(json =>

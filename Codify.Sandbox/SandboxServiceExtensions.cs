@@ -20,7 +20,10 @@ public static class SandboxServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis", configureOptions: RedisClientTimeouts.Configure(builder));
+        builder.AddRedisClient("redis",
+            // One span per Redis command was most of the spans an execution sent (Telemetry:RedisCommandSpans).
+            configureSettings: redis => redis.DisableTracing |= !TelemetryOptions.From(builder.Configuration).RedisCommandSpans,
+            configureOptions: RedisClientTimeouts.Configure(builder));
 
         builder.Services.AddOptions<SandboxOptions>()
             .BindConfiguration(SandboxOptions.Section)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -43,18 +43,22 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        builder.Services.AddOptions<TelemetryOptions>()
+            .BindConfiguration(TelemetryOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(CodifyTelemetry.MeterName))
             .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new BackgroundCallSampler()))
+                .SetSampler(services => RecordOnlySampler.ForServices(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.SampleRatio))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(CodifyTelemetry.ApiActivitySource, CodifyTelemetry.SandboxActivitySource)
                 .AddAspNetCoreInstrumentation(options =>
-                    // Health probes every few seconds would drown the real traces.
+                    // Health probes every few seconds (the orchestrator's, the dashboard's) would drown the real traces.
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
@@ -62,7 +66,7 @@ public static class Extensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            TelemetryExport.AddOtlp(otel, builder.Configuration);
         }
 
         return builder;
