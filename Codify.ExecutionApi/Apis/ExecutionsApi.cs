@@ -2,6 +2,7 @@ using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Executions;
 using Codify.ExecutionApi.Intake;
+using Codify.ExecutionApi.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -59,6 +60,7 @@ public static partial class ExecutionsApi
         }
 
         var (latest, _) = await intake.WaitForEndAsync(queued, cancellationToken);
+        ApiTelemetry.WaitedFor(latest);
         return latest.Status.IsTerminal() ? TypedResults.Ok(latest) : TypedResults.Accepted(location, latest);
     }
 

@@ -85,9 +85,12 @@ public sealed class EventReplay(IConnectionMultiplexer redis, ExecutionStore sto
             .OrderBy(e => e.Sequence)];
     }
 
-    /// <summary>A <c>completed</c> event carries the final record, same shape as <c>GET /api/execute/{id}</c>.</summary>
+    /// <summary>
+    /// A <c>completed</c> event carries the final record, same shape as <c>GET /api/execute/{id}</c>: as published by
+    /// the Sandbox, or read when the event came from the log (which keeps events small) or carried none.
+    /// </summary>
     private async Task<ExecutionEvent> CompleteAsync(ExecutionEvent e) =>
-        e.Type == ExecutionEventType.Completed ? e with { Record = await store.GetAsync(e.ExecutionId) } : e;
+        e.Type == ExecutionEventType.Completed && e.Record is null ? e with { Record = await store.GetAsync(e.ExecutionId) } : e;
 
     private static ExecutionEvent? Parse(string json)
     {

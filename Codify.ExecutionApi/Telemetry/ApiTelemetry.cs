@@ -30,6 +30,18 @@ public static class ApiTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// A request that waited for a run that failed on our side (internal_error): marked failed, so its trace is exported
+    /// with the Sandbox's spans even when it was not sampled (the Sandbox keeps its own part for the same reason).
+    /// </summary>
+    public static void WaitedFor(ExecutionRecord record)
+    {
+        if (record.Status == ExecutionStatus.InternalError)
+        {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, record.Message);
+        }
+    }
+
     /// <summary>A root span for one callback delivery, so its HTTP POST is traced (outgoing calls alone start no trace).</summary>
     public static Activity? StartCallbackDelivery(string executionId)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Codify.Contracts;
 using StackExchange.Redis;
@@ -8,14 +7,6 @@ namespace Codify.Sandbox.Jobs;
 /// <summary>The Sandbox's side of an execution record: guarded status transitions, each atomic in Redis.</summary>
 public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvider time)
 {
-    // queued → running, only once: a job delivered twice (or cancelled meanwhile) is never started twice.
-    private static readonly string StartScript = $"""
-        if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then return 0 end
-        redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[1], 'worker', ARGV[2])
-        {EventLogScript.Append("KEYS[1]", "KEYS[3]", "KEYS[2]", "ARGV[3]")}
-        return 1
-        """;
-
     // An output chunk, only while the record is running: logged and published in the record's event sequence.
     private static readonly string OutputScript = $"""
         if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
@@ -30,7 +21,7 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
         if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
         if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[5] then return 0 end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completedAt', ARGV[3])
-        {EventLogScript.Append("KEYS[1]", "KEYS[4]", "KEYS[2]", "ARGV[4]")}
+        {EventLogScript.Append("KEYS[1]", "KEYS[4]", "KEYS[2]", "ARGV[4]", "ARGV[8]")}
         {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[3]", "ARGV[6]")}
         {ExecutionStatsScript.Record("KEYS[1]", "KEYS[5]", "KEYS[6]", "ARGV[1]", "ARGV[7]")}
         return 1
@@ -38,28 +29,16 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<(ExecutionStatus? Status, ExecutionSpec? Spec, DateTimeOffset? CreatedAt)> LoadAsync(string id)
-    {
-        var fields = await Db.HashGetAsync(RedisKeys.Execution(id), [ExecutionFields.Status, ExecutionFields.Spec, ExecutionFields.CreatedAt]);
-        if (fields[0].IsNullOrEmpty)
-        {
-            return (null, null, null);
-        }
-
-        var spec = fields[1].IsNullOrEmpty ? null : JsonSerializer.Deserialize<ExecutionSpec>(fields[1].ToString(), CodifyJson.Options);
-        var createdAt = DateTimeOffset.TryParse(fields[2].ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var created)
-            ? created : (DateTimeOffset?)null;
-        return (ExecutionStatusExtensions.ParseWire(fields[0].ToString()), spec, createdAt);
-    }
-
-    /// <summary>queued → running; <c>startedAt</c> (default: now) is recorded as given, so a caller measuring the queue wait matches the record.</summary>
-    public async Task<bool> TryStartAsync(string id, string worker, DateTimeOffset? startedAt = null)
+    /// <summary>
+    /// Reads the record and, if it is queued and <paramref name="mayStart"/>, starts it (queued → running) with
+    /// <paramref name="startedAt"/> recorded as given, so a caller measuring the queue wait matches the record.
+    /// </summary>
+    public async Task<ExecutionClaim> ClaimAsync(string id, string worker, DateTimeOffset startedAt, bool mayStart)
     {
         var started = new ExecutionEvent(ExecutionEventType.Started, id, ExecutionStatus.Running);
-        var result = await Db.ScriptEvaluateAsync(StartScript,
+        return ExecutionClaim.Parse(await Db.ScriptEvaluateAsync(ExecutionClaim.Script,
             [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.EventsLog(id)],
-            [(startedAt ?? time.GetUtcNow()).ToString("O"), worker, JsonSerializer.Serialize(started, CodifyJson.Options)]);
-        return (int)result == 1;
+            [startedAt.ToString("O"), worker, JsonSerializer.Serialize(started, CodifyJson.Options), mayStart ? "1" : "0"]));
     }
 
     /// <summary>Logs and publishes one output chunk; issued in call order on the shared connection, so chunks keep their order.</summary>
@@ -68,25 +47,39 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
             [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.EventsLog(id)],
             [JsonSerializer.Serialize(new ExecutionEvent(type, id) { Data = data }, CodifyJson.Options)]);
 
-    public Task<bool> TryFinishAsync(string id, string worker, ExecutionResult result) =>
-        FinishAsync(id, worker, result);
+    /// <summary>
+    /// running → terminal. Given what this replica knows of the run (<paramref name="run"/>), the published
+    /// <c>completed</c> event carries the final record, the same as a read of it would return: a waiting request answers
+    /// from the event instead of reading the record back.
+    /// </summary>
+    public Task<bool> TryFinishAsync(string id, string worker, ExecutionResult result, StartedRun? run = null) =>
+        FinishAsync(id, worker, result, run);
 
     /// <summary>A record left running by a worker that died: it may have had side effects, so it is not rerun.</summary>
     public Task<bool> TryFailLostAsync(string id) =>
-        FinishAsync(id, worker: "", ExecutionResult.InternalError(LostMessage));
+        FinishAsync(id, worker: "", ExecutionResult.InternalError(LostMessage), run: null);
 
     public const string LostMessage = LostWorker.Message;
 
-    private async Task<bool> FinishAsync(string id, string worker, ExecutionResult result)
+    private async Task<bool> FinishAsync(string id, string worker, ExecutionResult result, StartedRun? run)
     {
+        var now = time.GetUtcNow();
         var completed = new ExecutionEvent(ExecutionEventType.Completed, id, result.Status);
-        var stats = ExecutionStatsScript.KeysAt(time.GetUtcNow());
+        var completedJson = JsonSerializer.Serialize(completed, CodifyJson.Options);
+        var published = run is { CreatedAt: { } createdAt }
+            ? JsonSerializer.Serialize(completed with
+            {
+                Record = ExecutionRecord.Create(id, result.Status, run.Language, createdAt, run.StartedAt, now, result),
+            }, CodifyJson.Options)
+            : completedJson;
+        var stats = ExecutionStatsScript.KeysAt(now);
         var outcome = await Db.ScriptEvaluateAsync(FinishScript,
             [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream, RedisKeys.EventsLog(id), stats.Minute, stats.Hour],
-            [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), Now(),
-                JsonSerializer.Serialize(completed, CodifyJson.Options), worker, id, result.WallTimeMs]);
+            [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), now.ToString("O"),
+                completedJson, worker, id, result.WallTimeMs, published]);
         return (int)outcome == 1;
     }
 
-    private string Now() => time.GetUtcNow().ToString("O");
+    /// <summary>What the replica that started a run knows of its record: enough to publish the final record whole.</summary>
+    public sealed record StartedRun(string Language, DateTimeOffset? CreatedAt, DateTimeOffset StartedAt);
 }

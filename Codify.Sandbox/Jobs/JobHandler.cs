@@ -54,19 +54,27 @@ public sealed partial class JobHandler(
 
     private async Task HandleRecordAsync(string id, ExecutionTrace trace)
     {
-        var (status, spec, createdAt) = await executions.LoadAsync(id);
-        trace.Loaded(spec);
-        switch (status)
+        // Registered before the start: a cancel sent once the record is running always finds this run.
+        using var run = running.TryRegister(id);
+        var startedAt = time.GetUtcNow();
+        ExecutionClaim claim;
+        using (ExecutionTrace.StartPhase("execution.start"))
         {
-            case ExecutionStatus.Queued when spec is not null:
-                await RunAsync(id, spec, createdAt, trace);
+            claim = await executions.ClaimAsync(id, options.Value.ConsumerName, startedAt, mayStart: run is not null);
+        }
+
+        trace.Loaded(claim.Spec);
+        switch (claim.Status)
+        {
+            case ExecutionStatus.Queued when claim.Started && claim.Spec is not null:
+                await RunAsync(id, claim, startedAt, run!, trace);
                 break;
-            case ExecutionStatus.Queued:
+            case ExecutionStatus.Queued when claim.Started:
                 await FailUnreadableAsync(id, trace);
                 break;
-            case ExecutionStatus.Running:
+            case ExecutionStatus.Running when run is not null:
                 // Reached only through a reclaim: the worker that started it is gone (a cancel asked meanwhile still counts).
-                if (await cancels.IsRequestedAsync(id))
+                if (claim.CancelRequested)
                 {
                     if (await executions.TryFinishAsync(id, worker: "", CancelRequests.WorkerLost))
                     {
@@ -81,26 +89,16 @@ public sealed partial class JobHandler(
 
                 break;
             default:
-                // Expired, cancelled before it ran, or already finished: nothing to do but acknowledge.
+                // Expired, cancelled before it ran, already finished, or already running here: nothing to do but acknowledge.
                 break;
         }
     }
 
-    private async Task RunAsync(string id, ExecutionSpec spec, DateTimeOffset? createdAt, ExecutionTrace trace)
+    private async Task RunAsync(string id, ExecutionClaim claim, DateTimeOffset startedAt, RunningJobs.Registration run, ExecutionTrace trace)
     {
         var worker = options.Value.ConsumerName;
-        // Registered before the start: a cancel sent once the record is running always finds this run.
-        using var run = running.TryRegister(id);
-        var startedAt = time.GetUtcNow();
-        using (ExecutionTrace.StartPhase("execution.start"))
-        {
-            if (run is null || !await executions.TryStartAsync(id, worker, startedAt))
-            {
-                return;
-            }
-        }
-
-        trace.Started(id, createdAt, startedAt);
+        var spec = claim.Spec!;
+        trace.Started(id, claim.CreatedAt, startedAt);
         var output = new OutputPublisher(executions, id);
         ExecutionResult result;
         var ran = false;
@@ -108,8 +106,9 @@ public sealed partial class JobHandler(
         {
             try
             {
-                // A cancel that raced the start (or whose message was lost) ends it before the program starts.
-                ran = !run.Token.IsCancellationRequested && !await cancels.IsRequestedAsync(id);
+                // A cancel asked before the start (read in the same step) or since (its message cancels the token)
+                // ends it before the program starts.
+                ran = !run.Token.IsCancellationRequested && !claim.CancelRequested;
                 result = ran
                     ? await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token)
                     : CancelRequests.BeforeStart;
@@ -130,7 +129,7 @@ public sealed partial class JobHandler(
         using (ExecutionTrace.StartPhase("result.store"))
         {
             await output.DrainAsync();
-            stored = await executions.TryFinishAsync(id, worker, result);
+            stored = await executions.TryFinishAsync(id, worker, result, new(spec.Language, claim.CreatedAt, startedAt));
         }
 
         if (stored)
@@ -148,8 +147,7 @@ public sealed partial class JobHandler(
     private async Task FailUnreadableAsync(string id, ExecutionTrace trace)
     {
         var unreadable = ExecutionResult.InternalError("execution record has no readable program");
-        if (await executions.TryStartAsync(id, options.Value.ConsumerName)
-            && await executions.TryFinishAsync(id, options.Value.ConsumerName, unreadable))
+        if (await executions.TryFinishAsync(id, options.Value.ConsumerName, unreadable))
         {
             trace.Ended(unreadable, ran: false);
         }

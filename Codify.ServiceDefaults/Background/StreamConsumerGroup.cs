@@ -54,9 +54,8 @@ public class StreamConsumerGroup(IConnectionMultiplexer redis, ConsumerGroupMemb
             : Db.StreamClaimIdsOnlyAsync(Member.Stream, Member.Group, Member.Name, 0, entryIds);
 
     /// <summary>Acknowledges and deletes a handled entry: the record in Redis is the history, the stream stays short.</summary>
-    public async Task CompleteAsync(RedisValue entryId)
-    {
-        await Db.StreamAcknowledgeAsync(Member.Stream, Member.Group, entryId);
-        await Db.StreamDeleteAsync(Member.Stream, [entryId]);
-    }
+    /// Both are sent at once (pipelined on the one connection, in order): one round trip instead of two.
+    public Task CompleteAsync(RedisValue entryId) => Task.WhenAll(
+        Db.StreamAcknowledgeAsync(Member.Stream, Member.Group, entryId),
+        Db.StreamDeleteAsync(Member.Stream, [entryId]));
 }
