@@ -3,28 +3,32 @@ using Codify.Benchmarks.EndToEnd;
 
 // Usage (as root, like the Sandbox), from the repository root:
 //   dotnet run -c Release --project bench/Codify.Benchmarks                     end to end, writes docs/benchmarks.md
-//   dotnet run -c Release --project bench/Codify.Benchmarks -- e2e [requests] [pool size]
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- e2e [requests] [pool size] [--mode ForkServer|Pool|Cold]
+//     --mode sets the Sandbox's Sandbox:Mode (Sandbox__Mode); without it the Sandbox runs its default mode.
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- start [iterations]   sandbox start cost only
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- cgroups [rounds]     a run's cgroups against no cgroups
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- seccomp [runs]       a run with the seccomp filter against without
-var mode = args.Length > 0 ? args[0] : "e2e";
+var modeAt = Array.IndexOf(args, "--mode");
+var sandboxMode = modeAt >= 0 && modeAt + 1 < args.Length ? args[modeAt + 1] : null;
+args = modeAt >= 0 ? [.. args[..modeAt], .. args[Math.Min(modeAt + 2, args.Length)..]] : args;
+var command = args.Length > 0 ? args[0] : "e2e";
 int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var n) ? n : fallback;
 #if DEBUG
 const string configuration = "Debug";
 #else
 const string configuration = "Release";
 #endif
-return mode switch
+return command switch
 {
     "start" => await SandboxStartBenchmark.RunAsync(Arg(1, 30)),
     "cgroups" => await CgroupCostBenchmark.RunAsync(Arg(1, 20)),
     "seccomp" => await SeccompCostBenchmark.RunAsync(Arg(1, 20)),
-    "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration),
+    "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration, sandboxMode),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] | start [iterations] | cgroups [rounds] | seccomp [runs]]");
+    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] [--mode M] | start [iterations] | cgroups [rounds] | seccomp [runs]]");
     return 2;
 }

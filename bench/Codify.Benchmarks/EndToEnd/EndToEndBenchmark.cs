@@ -4,14 +4,18 @@ namespace Codify.Benchmarks.EndToEnd;
 
 /// <summary>
 /// One run, one machine: raw cold interpreter starts, then Codify end to end (POST /api/execute?wait=true, hello world)
-/// with the warm pool on and off, at concurrency 1, 2, 4 and 8, each language. Prints the ratios against the targets and
-/// writes them to docs/benchmarks.md.
+/// with the warm pool on and off, at concurrency 1, 2, 4 and 8, each language, the numpy + pandas snippet at concurrency
+/// 1 against a cold interpreter running it, and the services' idle memory. Prints issue 13's targets as ratios (with the
+/// before) and writes everything to docs/benchmarks.md. <c>mode</c>: the Sandbox's <c>Sandbox:Mode</c> (null: its default).
 /// </summary>
 public static class EndToEndBenchmark
 {
     public static readonly int[] Concurrency = [1, 2, 4, 8];
 
-    public static async Task<int> RunAsync(int requests, int poolSize, string repo, string configuration)
+    /// <summary>Runs of the numpy + pandas snippet per configuration (each a second or so cold: kept few).</summary>
+    public const int NumpyPandasRequests = 12;
+
+    public static async Task<int> RunAsync(int requests, int poolSize, string repo, string configuration, string? mode)
     {
         var machine = MachineInfo.Describe();
         using var raw = new RawStarts();
@@ -19,11 +23,12 @@ public static class EndToEndBenchmark
         await using var stack = await Services.StartAsync(repo, configuration);
         http.BaseAddress = stack.ApiUri;
         var cpu = new CpuMeter(stack);
-        var report = new Report(machine, requests, poolSize, configuration);
+        var report = new Report(machine, requests, poolSize, configuration, mode);
         foreach (var pool in new[] { poolSize, 0 })
         {
-            await stack.StartSandboxAsync(pool);
+            await stack.StartSandboxAsync(pool, mode);
             await WarmUpAsync(http);
+            report.IdleRss[pool > 0] = stack.RssMb();
             foreach (var language in Workload.Languages)
             {
                 foreach (var concurrency in Concurrency)
@@ -40,6 +45,11 @@ public static class EndToEndBenchmark
                         http, language, concurrency, requests, cpu, concurrency == 1 ? raw : null);
                 }
             }
+
+            Console.Error.WriteLine($"pool {pool}, numpy + pandas, concurrency 1: {NumpyPandasRequests} requests");
+            // One unmeasured run: whatever a mode prepares for these imports on first use is not the steady state.
+            await LoadRunner.OneAsync(http, Snippet.NumpyPandas, null);
+            report.NumpyPandas[pool > 0] = await LoadRunner.RunAsync(http, Snippet.NumpyPandas, 1, NumpyPandasRequests, cpu, raw);
         }
 
         report.Print(Console.Out);
@@ -79,8 +89,8 @@ public static class EndToEndBenchmark
             }));
         }
 
-        // Let the pool refill after the warm-up burst.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Let the pool refill after the warm-up burst (and the services settle: idle memory is read next).
+        await Task.Delay(TimeSpan.FromSeconds(5));
     }
 
     public static string FindRepo()

@@ -32,7 +32,10 @@ public sealed class LoadResult
 /// <summary>Closed-loop load: <c>concurrency</c> clients, each sending its next request when the last one answered.</summary>
 public static class LoadRunner
 {
-    public static async Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null)
+    public static Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null) =>
+        RunAsync(http, Snippet.Hello(language), concurrency, requests, cpu, pairedRaw);
+
+    public static async Task<LoadResult> RunAsync(HttpClient http, Snippet program, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null)
     {
         var result = new LoadResult();
         var before = cpu.Snapshot();
@@ -45,10 +48,10 @@ public static class LoadRunner
                 if (pairedRaw is not null)
                 {
                     // Interleaved one for one: the raw start and the request see the same machine load.
-                    result.RawPaired.Add(await pairedRaw.OnceAsync(language));
+                    result.RawPaired.Add(await pairedRaw.OnceAsync(program));
                 }
 
-                await OneAsync(http, language, result);
+                await OneAsync(http, program, result);
             }
         }));
         result.Throughput = requests / clock.Elapsed.TotalSeconds;
@@ -56,15 +59,18 @@ public static class LoadRunner
         return result;
     }
 
-    public static async Task OneAsync(HttpClient http, string language, LoadResult? into)
+    public static Task OneAsync(HttpClient http, string language, LoadResult? into) => OneAsync(http, Snippet.Hello(language), into);
+
+    public static async Task OneAsync(HttpClient http, Snippet program, LoadResult? into)
     {
+        var (language, code, expected) = program;
         var sent = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        using var response = await http.PostAsJsonAsync("/api/execute?wait=true", new { code = Workload.Code(language), language });
+        using var response = await http.PostAsJsonAsync("/api/execute?wait=true", new { code, language });
         var record = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options) : null;
         var latency = clock.Elapsed.TotalMilliseconds;
         var received = DateTimeOffset.UtcNow;
-        if (record is not { Status: ExecutionStatus.Completed, Stdout: Workload.Expected, WallTimeMs: { } wall, StartedAt: { } started, CompletedAt: { } completed })
+        if (record is not { Status: ExecutionStatus.Completed, WallTimeMs: { } wall, StartedAt: { } started, CompletedAt: { } completed } || record.Stdout != expected)
         {
             throw new InvalidOperationException($"{language} request answered {(int)response.StatusCode}: {record?.Status} {record?.Stderr} {record?.Message}");
         }

@@ -14,16 +14,19 @@ public sealed class RawStarts : IDisposable
     {
         File.WriteAllText(Path.Combine(_folder, "main.py"), Workload.PythonHello);
         File.WriteAllText(Path.Combine(_folder, "main.js"), Workload.NodeHello);
+        File.WriteAllText(Path.Combine(_folder, Snippet.NumpyPandas.FileName), Workload.NumpyPandas);
     }
 
-    public static string[] Command(string language) => language == "python"
-        ? ["/usr/bin/python3", "-E", "-s", "-u", "main.py"]
-        : ["/usr/bin/node", "--max-old-space-size=192", "main.js"];
+    public static string[] Command(Snippet program) => program.Language == "python"
+        ? ["/usr/bin/python3", "-E", "-s", "-u", program.FileName]
+        : ["/usr/bin/node", "--max-old-space-size=192", program.FileName];
 
-    /// <summary>One cold start, in milliseconds.</summary>
-    public async Task<double> OnceAsync(string language)
+    public Task<double> OnceAsync(string language) => OnceAsync(Snippet.Hello(language));
+
+    /// <summary>One cold start running <paramref name="program"/>, in milliseconds.</summary>
+    public async Task<double> OnceAsync(Snippet program)
     {
-        var command = Command(language);
+        var command = Command(program);
         var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = _folder,
@@ -41,9 +44,9 @@ public sealed class RawStarts : IDisposable
         var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         var elapsed = clock.Elapsed.TotalMilliseconds;
-        return stdout == Workload.Expected
+        return stdout == program.Expected
             ? elapsed
-            : throw new InvalidOperationException($"raw {language} printed '{stdout}' (exit {process.ExitCode})");
+            : throw new InvalidOperationException($"raw {program.Language} printed '{stdout}' (exit {process.ExitCode})");
     }
 
     /// <summary>CPU milliseconds of one raw start, from the last <see cref="RateAsync"/> (its children's CPU time).</summary>

@@ -56,19 +56,35 @@ public sealed class Services : IAsyncDisposable
         return stack;
     }
 
-    /// <summary>(Re)starts the Sandbox with <paramref name="poolSize"/> warm sandboxes per language (0: pool off).</summary>
-    public async Task StartSandboxAsync(int poolSize)
+    /// <summary>
+    /// (Re)starts the Sandbox with <paramref name="poolSize"/> warm sandboxes per language (0: pool off) and, when given,
+    /// <paramref name="mode"/> as its <c>Sandbox:Mode</c> (otherwise the product's default mode).
+    /// </summary>
+    public async Task StartSandboxAsync(int poolSize, string? mode = null)
     {
         await StopAsync(_sandbox);
-        _sandbox = StartService("Codify.Sandbox", new()
+        var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{SandboxPort}",
             ["MAX_CONCURRENT_EXECUTIONS"] = $"{Slots}",
             ["Sandbox__Pool__Python"] = $"{poolSize}",
             ["Sandbox__Pool__Node"] = $"{poolSize}",
-        });
+        };
+        if (mode is not null)
+        {
+            settings["Sandbox__Mode"] = mode;
+        }
+
+        _sandbox = StartService("Codify.Sandbox", settings);
         await WaitHealthyAsync(SandboxPort, "Sandbox");
     }
+
+    /// <summary>Resident memory of the API and of the Sandbox service (its own process, not its sandboxes), in MB.</summary>
+    public (double Api, double Sandbox) RssMb() => (Rss(ApiPid), Rss(SandboxPid));
+
+    private static double Rss(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
 
     private Process StartService(string project, Dictionary<string, string> settings)
     {
