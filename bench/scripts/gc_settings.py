@@ -5,7 +5,7 @@ For each variant: Redis + API + Sandbox (Release dlls), 60 warm-up runs, idle RS
 runs at concurrency 4: the services' CPU per run (/proc/pid/stat) and the wall time. Usage (as root, repository root):
   python3 bench/scripts/gc_settings.py [Release|Debug]
 """
-import json, os, socket, subprocess, sys, time, urllib.request
+import json, os, socket, subprocess, sys, time, urllib.error, urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 CONFIG = sys.argv[1] if len(sys.argv) > 1 else "Release"
@@ -59,7 +59,13 @@ def run_variant(extra):
     def execute():
         body = json.dumps({"language": "python", "code": "print('Hello, World!')"}).encode()
         req = urllib.request.Request(f"http://127.0.0.1:{api_port}/api/execute?wait=true", body, {"Content-Type": "application/json"})
-        return json.load(urllib.request.urlopen(req, timeout=60))
+        for attempt in range(20):
+            try:
+                return json.load(urllib.request.urlopen(req, timeout=60))
+            except urllib.error.HTTPError as e:
+                if e.code != 503 or attempt == 19:
+                    raise
+                time.sleep(0.5)  # a sandbox heartbeat late on a loaded machine
 
     try:
         start(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {})
