@@ -6,14 +6,14 @@ the benchmark (built dlls), with the given Telemetry settings; N sequential pyth
   python3 bench/scripts/telemetry_volume.py [runs] [Debug|Release] [Key=Value ...]
   e.g. ... 60 Release Telemetry__SampleRatio=1 Telemetry__RedisCommandSpans=true Telemetry__MetricExportIntervalMs=1000
 """
-import json, os, socket, subprocess, sys, threading, time, urllib.request
+import sys, threading, time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from codify_stack import Stack
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 60
 CONFIG = sys.argv[2] if len(sys.argv) > 2 else "Release"
 EXTRA = dict(a.split("=", 1) for a in sys.argv[3:])
-REPO = os.getcwd()
 
 
 def varint(buf, i):
@@ -73,72 +73,29 @@ class Sink(BaseHTTPRequestHandler):
         pass
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
 threading.Thread(target=sink.serve_forever, daemon=True).start()
-redis_port, api_port, sandbox_port = free_port(), free_port(), free_port()
-procs = []
-
-
-def start(args, env):
-    p = subprocess.Popen(args, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    procs.append(p)
-    return p
-
-
-def service(project, env):
-    return start(["dotnet", f"{REPO}/{project}/bin/{CONFIG}/net10.0/{project}.dll"], {
-        **env, **EXTRA, "ConnectionStrings__redis": f"127.0.0.1:{redis_port}", "ASPNETCORE_ENVIRONMENT": "Production",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{sink.server_port}", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+OTLP = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{sink.server_port}", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
         # As the AppHost sets them for its resources (batch delays of 1 s).
-        "OTEL_BSP_SCHEDULE_DELAY": "1000", "OTEL_BLRP_SCHEDULE_DELAY": "1000", "OTEL_METRIC_EXPORT_INTERVAL": "1000"})
-
-
-def execute():
-    body = json.dumps({"language": "python", "code": "print('Hello, World!')"}).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{api_port}/api/execute?wait=true", body, {"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req, timeout=60))
-
-
+        "OTEL_BSP_SCHEDULE_DELAY": "1000", "OTEL_BLRP_SCHEDULE_DELAY": "1000", "OTEL_METRIC_EXPORT_INTERVAL": "1000"}
 try:
-    start(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {})
-    time.sleep(0.3)
-    service("Codify.ExecutionApi", {"PORT": str(api_port), "HOST": "127.0.0.1", "RATE_LIMIT_POINTS": "100000000"})
-    service("Codify.Sandbox", {"ASPNETCORE_URLS": f"http://127.0.0.1:{sandbox_port}", "MAX_CONCURRENT_EXECUTIONS": "4"})
-    for _ in range(300):
-        try:
-            execute()
-            break
-        except Exception:
-            time.sleep(0.3)
-    for _ in range(10):
-        execute()
-    time.sleep(3)
-    with lock:
-        before = Counter(seen)
-    clock = time.monotonic()
-    results = [execute() for _ in range(RUNS)]
-    time.sleep(3)  # the last batches
-    elapsed = time.monotonic() - clock
-    with lock:
-        delta = Counter(seen)
-        delta.subtract(before)
+    with Stack(CONFIG, {**OTLP, **EXTRA}) as stack:
+        for _ in range(10):
+            stack.execute()
+        time.sleep(3)
+        with lock:
+            before = Counter(seen)
+        clock = time.monotonic()
+        results = [stack.execute() for _ in range(RUNS)]
+        time.sleep(3)  # the last batches
+        elapsed = time.monotonic() - clock
+        with lock:
+            delta = Counter(seen)
+            delta.subtract(before)
     assert all(r["status"] == "completed" for r in results)
     print(f"{RUNS} sequential python hello runs in {elapsed:.1f} s, settings {EXTRA or 'defaults'}; per execution:")
     for signal in ("traces", "logs", "metrics"):
         print(f"  {signal}: {delta[(signal, 'items')] / RUNS:.1f} items, {delta[(signal, 'bytes')] / RUNS / 1024:.1f} KiB,"
               f" {delta[(signal, 'requests')] / RUNS:.2f} export requests")
 finally:
-    for p in reversed(procs):
-        p.terminate()
-    for p in procs:
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            p.kill()
     sink.shutdown()
