@@ -13,7 +13,8 @@ builder.AddProject<Projects.Codify_ExecutionApi>(ResourceNames.ExecutionApi, lau
     .WithHttpHealthCheck("/health")
     .WithSettingsFrom(builder.Configuration, ServiceSettings.ExecutionApi)
     .WithSectionsFrom(builder.Configuration, ServiceSettings.ExecutionApiSections)
-    .WithShortOtlpTimeout();
+    .WithShortOtlpTimeout()
+    .WithSmallGen0();
 
 builder.AddProject<Projects.Codify_Sandbox>(ResourceNames.Sandbox, launchProfileName: null)
     .WithReplicas(SandboxReplicas.From(builder.Configuration))
@@ -22,6 +23,7 @@ builder.AddProject<Projects.Codify_Sandbox>(ResourceNames.Sandbox, launchProfile
     .WithHttpHealthCheck("/health")
     .WithSettingsFrom(builder.Configuration, ServiceSettings.Sandbox)
     .WithSectionsFrom(builder.Configuration, ServiceSettings.SandboxSections)
-    .WithShortOtlpTimeout();
+    .WithShortOtlpTimeout()
+    .WithSmallGen0();
 
 builder.Build().Run();

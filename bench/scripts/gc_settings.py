@@ -23,6 +23,9 @@ VARIANTS = {
     "TieredPGO on, OTLP on": {**OTLP, "DOTNET_TieredPGO": "1"},
     "workstation, TieredPGO off, OTLP on": {**OTLP, "DOTNET_gcServer": "0", "DOTNET_TieredPGO": "0"},
     "TieredCompilation off, OTLP on": {**OTLP, "DOTNET_TieredCompilation": "0"},
+    "workstation, non-concurrent, TieredPGO off, OTLP on": {**OTLP, "DOTNET_gcServer": "0", "DOTNET_gcConcurrent": "0", "DOTNET_TieredPGO": "0"},
+    "workstation, non-concurrent, TieredPGO off, gen0 4 MB, OTLP on": {
+        **OTLP, "DOTNET_gcServer": "0", "DOTNET_gcConcurrent": "0", "DOTNET_TieredPGO": "0", "DOTNET_GCgen0size": "0x400000"},
 }
 if len(sys.argv) > 2:
     VARIANTS = {k: v for k, v in VARIANTS.items() if k in sys.argv[2:]}

@@ -96,6 +96,8 @@ public sealed class Services : IAsyncDisposable
 
         settings["ConnectionStrings__redis"] = $"127.0.0.1:{RedisPort}";
         settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The services' gen0 budget as the AppHost sets it (Codify.AppHost/RuntimeTuning.cs).
+        settings["DOTNET_GCgen0size"] = "0x400000";
         // Logging at Warning: per-request console logging would be part of what is measured.
         settings["Logging__LogLevel__Default"] = "Warning";
         return Start("dotnet", [dll], settings);
