@@ -75,7 +75,8 @@ public static class HostChecks
     /// </summary>
     public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Launch.IsolationOptions isolation)
     {
-        var cgroupName = $"/{CgroupParent}/run-{marker}-";
+        // In a cgroup named after the run (cold), or sharing one with a process whose mounts name its run folder (warm).
+        var inRun = Codify.Tests.Cancellation.RunProcesses.Of(marker).Select(p => p.Pid).ToHashSet();
         var found = new List<string>();
         var self = Environment.ProcessId;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -85,9 +86,8 @@ public static class HostChecks
                 continue;
             }
 
-            var cgroup = TryRead($"{dir}/cgroup") ?? "";
             var cmdline = (TryRead($"{dir}/cmdline") ?? "").Replace('\0', ' ').Trim();
-            var inRunCgroup = cgroup.Contains(cgroupName, StringComparison.Ordinal);
+            var inRunCgroup = inRun.Contains(pid);
             if (inRunCgroup || cmdline.Contains(marker, StringComparison.Ordinal))
             {
                 var status = TryRead($"{dir}/status") ?? "";
@@ -105,7 +105,10 @@ public static class HostChecks
     /// <summary>The run's cgroup folders, looked for below this process's own cgroup in every mounted hierarchy.</summary>
     public static IReadOnlyList<string> CgroupFolders(string marker)
     {
-        var ownPaths = File.ReadLines("/proc/self/cgroup").Select(l => l.Split(':', 3)[2].TrimStart('/')).Distinct().ToList();
+        // On v2 the Sandbox sits in <home>/service and builds in <home>/codify.
+        var ownPaths = File.ReadLines("/proc/self/cgroup").Select(l => l.Split(':', 3)[2].TrimStart('/'))
+            .SelectMany(own => own.EndsWith("service", StringComparison.Ordinal) ? [own, Path.GetDirectoryName(own) ?? ""] : new[] { own })
+            .Distinct().ToList();
         string[] mounts = [CgroupRoot, .. Directory.EnumerateDirectories(CgroupRoot)];
         return mounts
             .SelectMany(mount => ownPaths.Select(own => Path.Join(mount, own, CgroupParent)))
