@@ -11,6 +11,7 @@ internal sealed class CgroupV2Run(string dir, string runSuffix, CgroupOptions op
     private long _oomKillsBefore;
     private long _limitHitsBefore;
     private long _currentSeenMax;
+    private long _peakAtReset = -1;
 
     private string Dir => Dirs[0];
 
@@ -25,17 +26,18 @@ internal sealed class CgroupV2Run(string dir, string runSuffix, CgroupOptions op
     }
 
     /// <summary>
-    /// memory.peak where the kernel has it (5.19+). A pooled run's peak then also covers its idle interpreter's start-up,
-    /// as a cold run's does (v2 resets it per open file only). Before 5.19: the largest memory.current seen by any read
-    /// (the supervisor reads usage every CPU poll while the run lives), raised to memory.max when memory.events counted the
-    /// usage reaching the limit: a lower bound of the true peak, exact whenever the limit was hit (the OOM case).
+    /// memory.peak where the kernel has it (5.19+), unless a reset (a pooled run's dispatch) came after that peak: v2 cannot
+    /// reset it (before 6.12, and then per open file only), so a peak not passed since the reset says nothing about the run.
+    /// Then, and on kernels without memory.peak: the largest memory.current seen by any read (the supervisor reads usage
+    /// every CPU poll while the run lives), raised to memory.max when memory.events counted the usage reaching the limit:
+    /// a lower bound of the true peak, exact whenever the limit was hit (the OOM case).
     /// </summary>
     private long MemoryPeak(string events)
     {
         var peakFile = Path.Combine(Dir, "memory.peak");
-        if (Fs.FileExists(peakFile))
+        if (Fs.FileExists(peakFile) && Fs.ReadLong(peakFile) is var peak && peak > _peakAtReset)
         {
-            return Fs.ReadLong(peakFile);
+            return peak;
         }
 
         var current = Fs.ReadLong(Path.Combine(Dir, "memory.current"));
@@ -72,6 +74,8 @@ internal sealed class CgroupV2Run(string dir, string runSuffix, CgroupOptions op
         _oomKillsBefore = Fs.ReadKeyed(Path.Combine(Dir, "memory.events"), "oom_kill") ?? 0;
         _limitHitsBefore = Fs.ReadKeyed(Path.Combine(Dir, "memory.events"), "max") ?? 0;
         Volatile.Write(ref _currentSeenMax, 0);
+        var peakFile = Path.Combine(Dir, "memory.peak");
+        _peakAtReset = Fs.FileExists(peakFile) ? Fs.ReadLong(peakFile) : -1;
     }
 
     public override void SignalAll()

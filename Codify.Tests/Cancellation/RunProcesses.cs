@@ -30,22 +30,28 @@ internal static class RunProcesses
         var found = new List<(int, string, string, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != Environment.ProcessId
+                && TryRead(Path.Combine(dir, "cgroup")) is { } cgroup)
             {
-                continue;
-            }
-
-            try
-            {
-                found.Add((pid, File.ReadAllText(Path.Combine(dir, "cgroup")), File.ReadAllText(Path.Combine(dir, "mountinfo")),
-                    File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ')));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Exited while we looked.
+                // A sandboxed process's mountinfo may be unreadable (not dumpable): its cgroup still ties it to the run.
+                found.Add((pid, cgroup, TryRead(Path.Combine(dir, "mountinfo")) ?? "",
+                    (TryRead(Path.Combine(dir, "cmdline")) ?? "").Replace('\0', ' ')));
             }
         }
 
         return found;
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Exited while we looked, or not ours to read.
+            return null;
+        }
     }
 }

@@ -98,6 +98,22 @@ public sealed class CgroupV2DriverFakeTreeTests : IDisposable
     }
 
     [Fact]
+    public void After_a_reset_a_memory_peak_not_passed_since_gives_way_to_the_largest_usage_seen()
+    {
+        var run = (IReusableCgroupRun)Driver().Create("pool1", Limits);
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.peak"), "50000000\n"); // the idle interpreter's start-up
+        run.ResetUsage();
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.current"), "9000000\n");
+        var small = run.ReadUsage().MemoryPeakBytes;
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.peak"), "60000000\n"); // the run itself went higher
+        var large = run.ReadUsage().MemoryPeakBytes;
+        run.Dispose();
+
+        Assert.Equal(9_000_000, small);
+        Assert.Equal(60_000_000, large);
+    }
+
+    [Fact]
     public void KillAll_writes_1_to_cgroup_kill_and_returns_once_the_cgroup_is_empty()
     {
         using var run = Driver().Create("run1", Limits);

@@ -26,7 +26,7 @@ public sealed class ReusableCgroupRunTests
         // Burns 300 ms of CPU and touches 40 MiB, gives the memory back, says so, then only sleeps.
         using var child = StartInside(run, Python, "-I", "-S", "-c",
             "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\nb = bytearray(40 << 20)\nb[::4096] = b'x' * len(b[::4096])\ndel b\nprint('done', flush=True)\ntime.sleep(30)");
-        Assert.Equal("done", await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("done", await child.StandardOutput.ReadLineAsync().WaitAsync(KernelUnderTest.Scaled(TimeSpan.FromSeconds(30))));
         var before = run.ReadUsage();
 
         run.ResetUsage();
@@ -43,21 +43,25 @@ public sealed class ReusableCgroupRunTests
     public void Limits_can_be_raised_and_lowered_with_swap_following_memory()
     {
         using var run = (IReusableCgroupRun)Driver.Create(NewRunName(), Idle);
-        var dirs = run.ProcsFiles.Select(Path.GetDirectoryName).ToList();
-        var memory = dirs.Single(d => File.Exists(Path.Combine(d!, "memory.limit_in_bytes")))!;
-        var pids = dirs.Single(d => File.Exists(Path.Combine(d!, "pids.max")))!;
+        var (memoryLimit, pidsLimit) = (CgroupLimitFiles.MemoryLimit(run.ProcsFiles), CgroupLimitFiles.PidsLimit(run.ProcsFiles));
+        var memory = Path.GetDirectoryName(memoryLimit)!;
         string Read(string dir, string file) => File.ReadAllText(Path.Combine(dir, file)).Trim();
 
         run.ApplyLimits(Idle with { MemoryBytes = 512L << 20, Processes = 100 });
-        var raised = (Read(memory, "memory.limit_in_bytes"), Read(pids, "pids.max"));
+        var raised = (File.ReadAllText(memoryLimit).Trim(), File.ReadAllText(pidsLimit).Trim());
         run.ApplyLimits(Idle with { MemoryBytes = 48L << 20, Processes = 40 });
-        var lowered = (Read(memory, "memory.limit_in_bytes"), Read(pids, "pids.max"));
+        var lowered = (File.ReadAllText(memoryLimit).Trim(), File.ReadAllText(pidsLimit).Trim());
 
         Assert.Equal(((512L << 20).ToString(), "100"), raised);
         Assert.Equal(((48L << 20).ToString(), "40"), lowered);
         if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))
         {
             Assert.Equal((48L << 20).ToString(), Read(memory, "memory.memsw.limit_in_bytes"));
+        }
+
+        if (File.Exists(Path.Combine(memory, "memory.swap.max")))
+        {
+            Assert.Equal("0", Read(memory, "memory.swap.max"));
         }
     }
 

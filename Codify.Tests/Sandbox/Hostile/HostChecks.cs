@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Codify.Contracts;
+using Codify.Tests.Infrastructure;
 
 namespace Codify.Tests.Sandbox.Hostile;
 
@@ -51,7 +52,7 @@ public static class HostChecks
     {
         // A finished sandbox's processes are dead before its result; its empty cgroup folders and run folder are removed
         // right after, off the result's path: once that is done, nothing of the run may be left.
-        await sandbox.WhenCleanedUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await sandbox.WhenCleanedUpAsync().WaitAsync(KernelUnderTest.Scaled(TimeSpan.FromSeconds(30)));
         var leftovers = Leftovers(sandbox, run.Marker);
         Assert.True(leftovers.Count == 0, $"run {run.Marker} ({run.Result.Status.ToWire()}) left on the host:\n{string.Join('\n', leftovers)}");
         await sandbox.AssertNextRunCompletesAsync(run.Language);
