@@ -34,7 +34,7 @@ public sealed class CgroupV2KernelTests
             + $"--- user-mode kernel console ---\n{Tail(boot.Console, 3000)}";
         Assert.True(boot.PoweredOff, $"the user-mode kernel did not power off within {Budget}; {context}");
         Assert.True(results.Count > 0, $"no test results came back; {context}");
-        var failed = results.Where(r => r.Outcome != "Passed").Select(r => $"{r.Outcome}: {r.Test}\n  {r.Message}").ToList();
+        var failed = results.Where(r => r.Outcome != "Passed").Select(r => $"| {r.Outcome}: {r.Test}\n{Tail(r.Message, 2000)}").ToList();
         Assert.True(failed.Count == 0, $"{failed.Count} of {results.Count} failed on cgroup v2:\n{string.Join('\n', failed)}\n{context}");
         var missing = classes.Where(c => !results.Any(r => r.Test.StartsWith(c + ".", StringComparison.Ordinal))).ToList();
         Assert.True(missing.Count == 0, $"classes that ran no test inside: {string.Join(", ", missing)}; {context}");
@@ -43,7 +43,9 @@ public sealed class CgroupV2KernelTests
         run.Delete();
     }
 
-    private static string Tail(string text, int chars) => text.Length <= chars ? text : "…" + text[^chars..];
+    /// <summary>The end of a log, each line behind "| ": the inner run's own summary lines must not read as this run's.</summary>
+    private static string Tail(string text, int chars) =>
+        string.Join('\n', (text.Length <= chars ? text : "…" + text[^chars..]).Split('\n').Select(line => "| " + line));
 }
 
 /// <summary>Runs the kernel tier after every parallel test class, alone.</summary>

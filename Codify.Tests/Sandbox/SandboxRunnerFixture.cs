@@ -61,6 +61,13 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     {
         _sandbox = new RealSandbox(Options);
         await Sandbox.Probe.ProbeAsync(CancellationToken.None);
+        // In the user-mode kernel on a loaded host a canary can pass the probe's fixed CPU budget (seen once: node over
+        // 5 s of CPU); the service re-probes on a timer, and so does the Kernel tier, twice at most.
+        for (var retry = 0; retry < 2 && !State.IsReady && KernelUnderTest.IsUserModeV2; retry++)
+        {
+            await Sandbox.Probe.ProbeAsync(CancellationToken.None);
+        }
+
         Assert.True(State.IsReady, State.Reason);
         // The Kernel tier proves the v2 driver: a run there that fell back to anything else would prove nothing.
         Assert.Equal(KernelUnderTest.IsUserModeV2 ? "v2" : Sandbox.Cgroups.Version, Sandbox.Cgroups.Version);

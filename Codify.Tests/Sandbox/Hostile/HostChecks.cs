@@ -77,6 +77,7 @@ public static class HostChecks
     public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Launch.IsolationOptions isolation)
     {
         // In a cgroup named after the run (cold), or sharing one with a process whose mounts name its run folder (warm).
+        var cgroupName = $"/{CgroupParent}/run-{marker}-";
         var inRun = Codify.Tests.Cancellation.RunProcesses.Of(marker).Select(p => p.Pid).ToHashSet();
         var found = new List<string>();
         var self = Environment.ProcessId;
@@ -87,8 +88,10 @@ public static class HostChecks
                 continue;
             }
 
+            var cgroup = TryRead($"{dir}/cgroup") ?? "";
             var cmdline = (TryRead($"{dir}/cmdline") ?? "").Replace('\0', ' ').Trim();
-            var inRunCgroup = inRun.Contains(pid);
+            // Both: a process forked after the snapshot of RunProcesses still shows its cgroup's name here.
+            var inRunCgroup = cgroup.Contains(cgroupName, StringComparison.Ordinal) || inRun.Contains(pid);
             if (inRunCgroup || cmdline.Contains(marker, StringComparison.Ordinal))
             {
                 var status = TryRead($"{dir}/status") ?? "";
