@@ -64,7 +64,9 @@ public class CpuAndTimeHostileTests(SandboxRunnerFixture sandbox) : IClassFixtur
         Assert.Equal(ExecutionStatus.TimeLimitExceeded, run.Result.Status);
         Assert.Equal("wall", run.Result.LimitExceeded);
         Assert.InRange(run.Result.WallTimeMs, OneWallSecond.WallTimeMs, OneWallSecond.WallTimeMs + KernelUnderTest.Ms(4000));
-        Assert.InRange(run.Result.CpuTimeMs ?? 0, 0, KernelUnderTest.Ms(500));
+        // Sleeping burns next to no CPU; the user-mode kernel, though, charges a node start (and its loaded host's delays)
+        // as seconds of CPU time (3.2 and 4.1 s seen): there the verdict above is the proof, the CPU stays under its limit.
+        Assert.InRange(run.Result.CpuTimeMs ?? 0, 0, KernelUnderTest.IsUserModeV2 ? OneWallSecond.CpuTimeMs - 1 : 500);
         await sandbox.AssertHostUntouchedAsync(run);
     }
 }
