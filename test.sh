@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Codify.sln and runs all of its tests. The Aspire tests start their own redis-server, API and
 # Sandbox (on random ports, so a running ./run.sh is no obstacle). Exits with dotnet test's code.
-#   ./test.sh unit | api | sandbox | e2e   one tier alone (the trait Tier=Unit, ...; see README, "Tests by tier")
+#   ./test.sh unit | api | sandbox | e2e | kernel   one tier alone (the trait Tier=Unit, ...; see README, "Tests by tier")
 # Any other arguments go to dotnet test as they are (e.g. --filter "Tier=Api&FullyQualifiedName~Sockets").
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +12,7 @@ case "${1:-}" in
   api) tier=(--filter Tier=Api) ;;
   sandbox) tier=(--filter Tier=Sandbox) ;;
   e2e) tier=(--filter Tier=EndToEnd) ;;
+  kernel) tier=(--filter Tier=Kernel) ;;
 esac
 if [ ${#tier[@]} -gt 0 ]; then
   shift

@@ -6,11 +6,12 @@
 #   libseccomp2          the sandbox's syscall filter (loaded from C#)
 #   util-linux           setpriv, to drop to an unprivileged uid before bubblewrap
 #   chromium             headless, for the playground page's browser tests (Playwright drives the system browser)
+#   user-mode-linux      a cgroup v2 kernel run as a process: the Kernel test tier proves the v2 driver in it
 #   npm                  (when missing) builds the playground's editor bundle from its lockfile during the .NET build
 # Idempotent: when everything is present it does not touch apt at all.
 set -euo pipefail
 
-packages=(redis-server bubblewrap python3 python3-numpy python3-pandas python3-matplotlib libseccomp2 util-linux chromium)
+packages=(redis-server bubblewrap python3 python3-numpy python3-pandas python3-matplotlib libseccomp2 util-linux chromium user-mode-linux)
 
 missing=()
 for package in "${packages[@]}"; do

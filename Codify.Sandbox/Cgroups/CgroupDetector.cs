@@ -7,12 +7,13 @@ public sealed record CgroupDetection(ICgroupDriver Driver, string Reason)
 }
 
 /// <summary>
-/// Picks the cgroup driver from the mounts and this process's own cgroup. v2 when a cgroup2 mount offers memory, pids
-/// and cpu to this process's cgroup; else v1 when memory, pids and cpuacct hierarchies are mounted; else none.
+/// Picks the cgroup driver from the mounts and this process's own cgroup. v2 when a writable cgroup2 mount offers memory
+/// and pids (cpu when it can) to a cgroup delegated to this process (<see cref="CgroupV2Ownership"/>); else v1 when
+/// memory, pids and cpuacct hierarchies are mounted; else none.
 /// </summary>
 public static class CgroupDetector
 {
-    private static readonly string[] V2Needed = ["memory", "pids", "cpu"];
+    private static readonly string[] V2Needed = ["memory", "pids"];
     private static readonly string[] V1Needed = ["memory", "pids", "cpuacct"];
 
     public static CgroupDetection Detect(CgroupOptions options, ILogger? logger = null)
@@ -37,10 +38,10 @@ public static class CgroupDetector
         var mounts = CgroupHostText.Mounts(mountsText, options.Root);
         var own = CgroupHostText.OwnPaths(selfCgroupText);
 
-        var (v2Dir, v2Reason) = FindV2(mounts, own, fs);
-        if (v2Dir is not null)
+        var (v2Home, v2Reason) = FindV2(mounts, own, options, fs);
+        if (v2Home is not null)
         {
-            return new(new CgroupV2Driver(v2Dir, options, fs, logger), $"cgroup v2 below {v2Dir}");
+            return new(new CgroupV2Driver(v2Home, options, fs, logger), $"cgroup v2 below {v2Home.Dir}");
         }
 
         var (v1Dirs, v1Reason) = FindV1(mounts, own, fs);
@@ -55,7 +56,8 @@ public static class CgroupDetector
 
     private static CgroupDetection None(string reason) => new(new UnavailableCgroupDriver(reason), reason);
 
-    private static (string? Dir, string Reason) FindV2(IReadOnlyList<CgroupMount> mounts, IReadOnlyDictionary<string, string> own, CgroupFs fs)
+    private static (CgroupV2Home? Home, string Reason) FindV2(
+        IReadOnlyList<CgroupMount> mounts, IReadOnlyDictionary<string, string> own, CgroupOptions options, CgroupFs fs)
     {
         var v2 = mounts.Where(m => m.IsV2).ToList();
         if (v2.Count == 0)
@@ -71,34 +73,50 @@ public static class CgroupDetector
         var reasons = new List<string>();
         foreach (var mount in v2)
         {
-            var dir = CgroupHostText.Join(mount.MountPoint, path);
-            var controllersFile = Path.Combine(dir, "cgroup.controllers");
-            if (!fs.FileExists(controllersFile))
+            var (home, reason) = Usable(mount, path, options, fs);
+            if (home is not null)
             {
-                // E.g. a container whose cgroup2 mount is its own subtree while /proc/self/cgroup shows the host path.
-                reasons.Add($"{controllersFile} does not exist");
-                continue;
+                return (home, "");
             }
 
-            var offered = fs.Read(controllersFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            var missing = V2Needed.Except(offered).ToList();
-            var type = Path.Combine(dir, "cgroup.type");
-            if (missing.Count > 0)
-            {
-                reasons.Add($"{dir} is offered [{string.Join(' ', offered)}], lacks [{string.Join(' ', missing)}]");
-            }
-            else if (fs.FileExists(type) && fs.Read(type).Trim() != "domain")
-            {
-                // Threaded or invalid cgroups cannot host memory-limited domain children.
-                reasons.Add($"{dir} has cgroup.type '{fs.Read(type).Trim()}', not 'domain'");
-            }
-            else
-            {
-                return (dir, "");
-            }
+            reasons.Add(reason);
         }
 
         return (null, string.Join("; ", reasons));
+    }
+
+    private static (CgroupV2Home? Home, string Reason) Usable(CgroupMount mount, string ownPath, CgroupOptions options, CgroupFs fs)
+    {
+        if (mount.Controllers.Contains("ro"))
+        {
+            // A container's default: the cgroupfs is there to read, runs could not be limited (fail closed).
+            return (null, $"cgroup2 at {mount.MountPoint} is mounted read-only");
+        }
+
+        var dir = CgroupHostText.Join(mount.MountPoint, CgroupV2Ownership.Candidate(ownPath, options));
+        var controllersFile = Path.Combine(dir, "cgroup.controllers");
+        if (!fs.FileExists(controllersFile))
+        {
+            // E.g. a container whose cgroup2 mount is its own subtree while /proc/self/cgroup shows the host path.
+            return (null, $"{controllersFile} does not exist");
+        }
+
+        // cpu is optional: CPU time comes from cpu.stat, which every cgroup has; only the cpu.max share needs it.
+        var offered = fs.Read(controllersFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var missing = V2Needed.Except(offered).ToList();
+        var type = Path.Combine(dir, "cgroup.type");
+        if (missing.Count > 0)
+        {
+            return (null, $"{dir} is offered [{string.Join(' ', offered)}], lacks [{string.Join(' ', missing)}]");
+        }
+
+        if (fs.FileExists(type) && fs.Read(type).Trim() != "domain")
+        {
+            // Threaded or invalid cgroups cannot host memory-limited domain children.
+            return (null, $"{dir} has cgroup.type '{fs.Read(type).Trim()}', not 'domain'");
+        }
+
+        return CgroupV2Ownership.Resolve(mount.MountPoint, ownPath, options, fs);
     }
 
     private static (IReadOnlyDictionary<string, string>? Dirs, string Reason) FindV1(

@@ -43,8 +43,8 @@ internal class CgroupFs
 
     public virtual void RemoveDirectory(string path) => Directory.Delete(path, recursive: false);
 
-    /// <summary>rename(2) of a cgroup folder within its parent; a folder that exists at the target is an error.</summary>
-    public virtual void Rename(string from, string to) => Directory.Move(from, to);
+    /// <summary>An extended attribute's value (systemd marks a Delegate=yes unit's cgroup trusted.delegate=1), or null if absent.</summary>
+    public virtual string? ReadXattr(string path, string name) => CgroupXattr.Read(path, name);
 
     public virtual string Read(string path) => File.ReadAllText(path);
 

@@ -11,9 +11,6 @@ internal static partial class CgroupLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "cgroup {Dir} could not be removed; it is left behind")]
     public static partial void NotRemoved(ILogger logger, string dir);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "cgroup {Dir} could not be renamed back to {Original}; it keeps the new name")]
-    public static partial void NotRenamedBack(ILogger logger, string dir, string original);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "moved {Count} process(es) of {Dir} into {Leaf} so it can delegate controllers")]
     public static partial void MovedToLeaf(ILogger logger, int count, string dir, string leaf);
 }

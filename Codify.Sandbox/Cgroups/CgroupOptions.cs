@@ -30,6 +30,14 @@ public sealed class CgroupOptions
     [RegularExpression("^[A-Za-z0-9_-]{1,64}$")]
     public string ServiceLeafName { get; set; } = "service";
 
+    /// <summary>
+    /// v2 only: a cgroup (as /proc/self/cgroup names it, e.g. "/codify.slice") the operator delegated to the Sandbox, for
+    /// hosts where it cannot tell by itself (systemd without the trusted.delegate mark). Empty: the Sandbox uses its own
+    /// cgroup only when that is a cgroup namespace's root or a unit cgroup systemd marked as delegated (Delegate=yes).
+    /// </summary>
+    [RegularExpression("^(/[A-Za-z0-9_.@:-]+)*/?$")]
+    public string DelegatedPath { get; set; } = "";
+
     /// <summary>CPU cores one run may use at once (v2 cpu.max, v1 cpu.cfs_quota_us).</summary>
     [Range(0.01, 1024)]
     public double CpuCores { get; set; } = 1;

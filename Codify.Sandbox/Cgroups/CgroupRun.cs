@@ -8,7 +8,7 @@ internal abstract class CgroupRun : IReusableCgroupRun
     /// <summary>How long rmdir is retried after the kill: the kernel releases exiting tasks asynchronously.</summary>
     private static readonly TimeSpan RemoveBudget = TimeSpan.FromSeconds(1);
 
-    private string _suffix;
+    private readonly string _suffix;
     private bool _disposed;
 
     protected CgroupRun(IReadOnlyList<string> dirs, string runSuffix, CgroupOptions options, CgroupFs fs, ILogger logger)
@@ -21,10 +21,10 @@ internal abstract class CgroupRun : IReusableCgroupRun
         Logger = logger;
     }
 
-    public IReadOnlyList<string> ProcsFiles { get; private set; }
+    public IReadOnlyList<string> ProcsFiles { get; }
 
     /// <summary>Every folder of the run, one per hierarchy.</summary>
-    public IReadOnlyList<string> Dirs { get; private set; }
+    public IReadOnlyList<string> Dirs { get; }
 
     protected CgroupOptions Options { get; }
 
@@ -94,30 +94,6 @@ internal abstract class CgroupRun : IReusableCgroupRun
         }
     }
 
-    public void Rename(string runName)
-    {
-        CgroupChecks.ValidateName(runName);
-        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var dir in Dirs)
-            {
-                // Same parent only (the kernel refuses moves between parents): the run stays below <own>/codify.
-                var to = Path.Combine(Path.GetDirectoryName(dir)!, runName);
-                Fs.Rename(dir, to);
-                renamed[dir] = to;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            RollBack(renamed);
-            throw new CgroupException($"cannot rename cgroup {Dirs[0]} to {runName}: {e.Message}", e);
-        }
-
-        _suffix = $"/{Options.ParentName}/{runName}";
-        Follow(renamed);
-    }
-
     public IReadOnlyList<int> Pids()
     {
         try
@@ -133,38 +109,6 @@ internal abstract class CgroupRun : IReusableCgroupRun
     public abstract void ApplyLimits(ExecutionLimits limits);
 
     public abstract void ResetUsage();
-
-    /// <summary>
-    /// Best effort back to the old names. A folder that stays renamed is followed, and the kill still matches: the
-    /// hierarchy whose rename failed keeps the old name, and every process of the run is in every hierarchy.
-    /// </summary>
-    private void RollBack(Dictionary<string, string> renamed)
-    {
-        foreach (var (from, to) in renamed.Reverse().ToList())
-        {
-            try
-            {
-                Fs.Rename(to, from);
-                renamed.Remove(from);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                CgroupLog.NotRenamedBack(Logger, to, from);
-            }
-        }
-
-        Follow(renamed);
-    }
-
-    private void Follow(IReadOnlyDictionary<string, string> renamed)
-    {
-        Dirs = Dirs.Select(d => renamed.GetValueOrDefault(d, d)).ToList();
-        ProcsFiles = ProcsOf(Dirs);
-        OnRenamed(renamed);
-    }
-
-    /// <summary>Lets a driver's run follow its folders to their new names (old path → new path).</summary>
-    protected abstract void OnRenamed(IReadOnlyDictionary<string, string> renamed);
 
     protected abstract CgroupUsage Usage();
 

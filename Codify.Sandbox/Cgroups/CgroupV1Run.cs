@@ -42,14 +42,6 @@ internal sealed class CgroupV1Run(IReadOnlyDictionary<string, string> dirs, stri
         _oomKillsBefore = Fs.ReadKeyed(Path.Combine(Memory, "memory.oom_control"), "oom_kill") ?? 0;
     }
 
-    protected override void OnRenamed(IReadOnlyDictionary<string, string> renamed)
-    {
-        foreach (var (controller, dir) in _byController.ToList())
-        {
-            _byController[controller] = renamed.GetValueOrDefault(dir, dir);
-        }
-    }
-
     private bool OomKilled(long peak)
     {
         var control = Path.Combine(Memory, "memory.oom_control");

@@ -1,7 +1,6 @@
 using Codify.Contracts;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Launch;
-using Codify.Sandbox.Workspace;
 
 namespace Codify.Sandbox.Pool;
 
@@ -29,7 +28,8 @@ internal sealed class WarmSandbox : IDisposable
     {
         var limits = IdleLimits(pool);
         var launch = new SandboxLaunch(
-            // Renamed after the execution at dispatch; until then the name says it is an idle pooled sandbox.
+            // The cgroup keeps this name for the run it will serve (cgroup v2 cannot rename one); the run folder is renamed
+            // after the execution at dispatch, and the sandbox's mounts name that folder (/proc/PID/mountinfo).
             $"pool-{language.Name}-{Guid.NewGuid():N}", $"pool-{language.Name}",
             // An empty placeholder bound read-only at /box/<entry>, exactly where a cold run's program file is bound.
             [new SourceFile(language.FileName, "")],
@@ -63,7 +63,7 @@ internal sealed class WarmSandbox : IDisposable
     }
 
     /// <summary>
-    /// Hands the program over: the cgroup and run folder are renamed after the execution, the cgroup given the run's limits, the rlimits set as the
+    /// Hands the program over: the run folder is renamed after the execution, the cgroup given the run's limits, the rlimits set as the
     /// launch wrapper would have, CPU and peak memory restarted (the run is charged from here), the program file filled,
     /// then the header sent. After this the sandbox is the run's, exactly like a cold one that has just started; the caller
     /// supervises it (and feeds stdin after the header). Returns why it could not, with nothing of the program run.
@@ -82,8 +82,6 @@ internal sealed class WarmSandbox : IDisposable
 
         try
         {
-            // Named after the execution, as a cold run's cgroup is: an operator (or a test) can tell which run it belongs to.
-            cgroup.Rename($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}");
             // The idle caps give way to the run's own; a memory limit under what the idle interpreter holds is refused here.
             cgroup.ApplyLimits(spec.Limits);
             var pids = cgroup.Pids();

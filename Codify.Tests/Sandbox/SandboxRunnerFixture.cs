@@ -48,8 +48,10 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     /// <summary>Warm sandboxes per language; null: no pool.</summary>
     public virtual PoolOptions? PoolSizes => null;
 
+    /// <summary>Time limits are scaled for the Kernel tier's slower user-mode kernel (<see cref="KernelUnderTest"/>).</summary>
     public static ExecutionLimits Limits(int wallMs = 10_000, long outputBytes = 1 << 20) =>
-        new(WallTimeMs: wallMs, CpuTimeMs: wallMs, MemoryBytes: 256L << 20, Processes: 64, OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
+        new(WallTimeMs: KernelUnderTest.Ms(wallMs), CpuTimeMs: KernelUnderTest.Ms(wallMs), MemoryBytes: 256L << 20, Processes: 64,
+            OutputBytes: outputBytes, FileSizeBytes: 1 << 20);
 
     public Task<ExecutionResult> RunAsync(string language, string code, string? stdin = null, ExecutionLimits? limits = null,
         CancellationToken cancellationToken = default) =>
@@ -59,7 +61,16 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     {
         _sandbox = new RealSandbox(Options);
         await Sandbox.Probe.ProbeAsync(CancellationToken.None);
+        // In the user-mode kernel on a loaded host a canary can pass the probe's fixed CPU budget (seen once: node over
+        // 5 s of CPU); the service re-probes on a timer, and so does the Kernel tier, twice at most.
+        for (var retry = 0; retry < 2 && !State.IsReady && KernelUnderTest.IsUserModeV2; retry++)
+        {
+            await Sandbox.Probe.ProbeAsync(CancellationToken.None);
+        }
+
         Assert.True(State.IsReady, State.Reason);
+        // The Kernel tier proves the v2 driver: a run there that fell back to anything else would prove nothing.
+        Assert.Equal(KernelUnderTest.IsUserModeV2 ? "v2" : Sandbox.Cgroups.Version, Sandbox.Cgroups.Version);
         if (PoolSizes is { } sizes)
         {
             var (isolation, pool) = (Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(sizes));
@@ -82,7 +93,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         await Eventually.ReturnsAsync(
             () => Task.FromResult((Python: _pool.ReadyNow("python").Count, Node: _pool.ReadyNow("javascript").Count)),
             ready => ready.Python == PoolSizes!.Python && ready.Node == PoolSizes!.Node,
-            TimeSpan.FromSeconds(30), "the warm pool filling up");
+            KernelUnderTest.Scaled(TimeSpan.FromSeconds(30)), "the warm pool filling up");
     }
 
     public void Dispose()

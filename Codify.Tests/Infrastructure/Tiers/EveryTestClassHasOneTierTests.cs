@@ -17,7 +17,7 @@ public sealed class EveryTestClassHasOneTierTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.True(wrong.Count == 0, "each test class needs exactly one of [UnitTier], [ApiTier], [SandboxTier], [EndToEndTier]:\n"
+        Assert.True(wrong.Count == 0, "each test class needs exactly one of [UnitTier], [ApiTier], [SandboxTier], [EndToEndTier], [KernelTier]:\n"
             + string.Join('\n', wrong));
     }
 

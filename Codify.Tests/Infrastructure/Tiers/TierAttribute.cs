@@ -27,3 +27,9 @@ public sealed class SandboxTierAttribute() : TierAttribute("Sandbox");
 
 /// <summary>The whole app started by the Aspire AppHost (DistributedApplicationTestingBuilder).</summary>
 public sealed class EndToEndTierAttribute() : TierAttribute("EndToEnd");
+
+/// <summary>
+/// The Sandbox tier's isolation and limit tests run again inside a user-mode Linux kernel with cgroup v2 (the
+/// <c>user-mode-linux</c> package): the v2 driver against the real kernel. Slow: it boots a kernel and a test host in it.
+/// </summary>
+public sealed class KernelTierAttribute() : TierAttribute("Kernel");

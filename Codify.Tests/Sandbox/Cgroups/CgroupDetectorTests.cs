@@ -57,13 +57,14 @@ public sealed class CgroupDetectorTests : IDisposable
 
         Assert.Equal("v1", detection.Driver.Version);
         Assert.Contains(Path.Combine(_root, "memory/process_api/e1190f"), detection.Reason, StringComparison.Ordinal);
-        Assert.Contains("lacks [memory pids cpu]", detection.Reason, StringComparison.Ordinal);
+        Assert.Contains("lacks [memory pids]", detection.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_systemd_host_with_delegated_controllers_selects_v2()
     {
         Tree("system.slice/codify.service", "cpuset cpu io memory pids");
+        TestXattr.MarkDelegated(Path.Combine(_root, "system.slice/codify.service"));
 
         var detection = Detect(
             "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot 0 0\n",
@@ -148,8 +149,30 @@ public sealed class CgroupDetectorTests : IDisposable
     public void Escaped_mount_points_are_decoded()
     {
         Tree("my cgroups/x", "memory pids cpu");
+        TestXattr.MarkDelegated(Path.Combine(_root, "my cgroups/x"));
 
         var detection = Detect("cgroup2 /sys/fs/cgroup/my\\040cgroups cgroup2 rw 0 0\n", "0::/x\n");
+
+        Assert.Equal("v2", detection.Driver.Version);
+    }
+
+    [Fact]
+    public void A_containers_private_cgroup_namespace_root_selects_v2_without_a_mark()
+    {
+        Tree("", "cpu io memory pids");
+
+        var detection = Detect("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime 0 0\n", "0::/\n");
+
+        Assert.Equal("v2", detection.Driver.Version);
+    }
+
+    [Fact]
+    public void A_v2_cgroup_offering_only_memory_and_pids_selects_v2()
+    {
+        Tree("system.slice/codify.service", "memory pids");
+        TestXattr.MarkDelegated(Path.Combine(_root, "system.slice/codify.service"));
+
+        var detection = Detect("cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n", "0::/system.slice/codify.service\n");
 
         Assert.Equal("v2", detection.Driver.Version);
     }

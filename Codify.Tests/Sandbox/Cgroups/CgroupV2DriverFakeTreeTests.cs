@@ -75,13 +75,42 @@ public sealed class CgroupV2DriverFakeTreeTests : IDisposable
     }
 
     [Fact]
-    public void Without_memory_peak_the_current_usage_is_reported_and_no_oom_kill_means_false()
+    public void Without_memory_peak_the_largest_current_usage_seen_is_reported_and_no_oom_kill_means_false()
     {
         _kernel.HasMemoryPeak = false;
         using var run = Driver().Create("run1", Limits);
         File.WriteAllText(Path.Combine(RunDir("run1"), "memory.current"), "5000\n");
+        var whileRunning = run.ReadUsage();
+        File.WriteAllText(Path.Combine(RunDir("run1"), "memory.current"), "300\n"); // after the run freed (or was killed)
 
+        Assert.Equal(new CgroupUsage(0, 5000, false, 0), whileRunning);
         Assert.Equal(new CgroupUsage(0, 5000, false, 0), run.ReadUsage());
+    }
+
+    [Fact]
+    public void Without_memory_peak_a_run_that_reached_its_limit_reports_the_limit_as_its_peak()
+    {
+        _kernel.HasMemoryPeak = false;
+        using var run = Driver().Create("run1", Limits);
+        File.WriteAllText(Path.Combine(RunDir("run1"), "memory.events"), "low 0\nhigh 0\nmax 40\noom 1\noom_kill 1\noom_group_kill 1\n");
+
+        Assert.Equal(new CgroupUsage(0, 64L << 20, true, 0), run.ReadUsage());
+    }
+
+    [Fact]
+    public void After_a_reset_a_memory_peak_not_passed_since_gives_way_to_the_largest_usage_seen()
+    {
+        var run = (IReusableCgroupRun)Driver().Create("pool1", Limits);
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.peak"), "50000000\n"); // the idle interpreter's start-up
+        run.ResetUsage();
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.current"), "9000000\n");
+        var small = run.ReadUsage().MemoryPeakBytes;
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "memory.peak"), "60000000\n"); // the run itself went higher
+        var large = run.ReadUsage().MemoryPeakBytes;
+        run.Dispose();
+
+        Assert.Equal(9_000_000, small);
+        Assert.Equal(60_000_000, large);
     }
 
     [Fact]
@@ -181,7 +210,7 @@ public sealed class CgroupV2DriverFakeTreeTests : IDisposable
         Assert.Throws<CgroupException>(() => Driver().Create("run1", Limits with { Processes = 0 }));
 
     [Fact]
-    public void A_reused_run_counts_cpu_and_oom_kills_from_its_reset_and_takes_new_limits_and_name()
+    public void A_reused_run_counts_cpu_and_oom_kills_from_its_reset_and_takes_new_limits_under_its_own_name()
     {
         var run = (IReusableCgroupRun)Driver().Create("pool1", Limits);
         File.WriteAllText(Path.Combine(RunDir("pool1"), "cpu.stat"), "usage_usec 500000\nuser_usec 0\nsystem_usec 0\n");
@@ -189,18 +218,16 @@ public sealed class CgroupV2DriverFakeTreeTests : IDisposable
 
         run.ResetUsage();
         run.ApplyLimits(Limits with { MemoryBytes = 256L << 20, Processes = 64 });
-        run.Rename("run-exec1");
-        File.WriteAllText(Path.Combine(RunDir("run-exec1"), "cpu.stat"), "usage_usec 700000\nuser_usec 0\nsystem_usec 0\n");
+        File.WriteAllText(Path.Combine(RunDir("pool1"), "cpu.stat"), "usage_usec 700000\nuser_usec 0\nsystem_usec 0\n");
         var usage = run.ReadUsage();
 
         Assert.Equal(200, usage.CpuTimeMs);
         Assert.False(usage.OomKilled);
-        Assert.False(Directory.Exists(RunDir("pool1")));
-        Assert.Equal([Path.Combine(RunDir("run-exec1"), "cgroup.procs")], run.ProcsFiles);
-        Assert.Equal((256L << 20).ToString(), Read("run-exec1", "memory.max"));
-        Assert.Equal("64", Read("run-exec1", "pids.max"));
-        Assert.Equal("0", Read("run-exec1", "memory.swap.max"));
+        Assert.Equal([Path.Combine(RunDir("pool1"), "cgroup.procs")], run.ProcsFiles);
+        Assert.Equal((256L << 20).ToString(), Read("pool1", "memory.max"));
+        Assert.Equal("64", Read("pool1", "pids.max"));
+        Assert.Equal("0", Read("pool1", "memory.swap.max"));
         run.Dispose();
-        Assert.False(Directory.Exists(RunDir("run-exec1")));
+        Assert.False(Directory.Exists(RunDir("pool1")));
     }
 }

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Tests.Infrastructure;
 
 namespace Codify.Tests.Sandbox.Hostile;
 
@@ -62,8 +63,10 @@ public class CpuAndTimeHostileTests(SandboxRunnerFixture sandbox) : IClassFixtur
 
         Assert.Equal(ExecutionStatus.TimeLimitExceeded, run.Result.Status);
         Assert.Equal("wall", run.Result.LimitExceeded);
-        Assert.InRange(run.Result.WallTimeMs, 1000, 5000);
-        Assert.InRange(run.Result.CpuTimeMs ?? 0, 0, 500);
+        Assert.InRange(run.Result.WallTimeMs, OneWallSecond.WallTimeMs, OneWallSecond.WallTimeMs + KernelUnderTest.Ms(4000));
+        // Sleeping burns next to no CPU; the user-mode kernel, though, charges a node start (and its loaded host's delays)
+        // as seconds of CPU time (3.2 and 4.1 s seen): there the verdict above is the proof, the CPU stays under its limit.
+        Assert.InRange(run.Result.CpuTimeMs ?? 0, 0, KernelUnderTest.IsUserModeV2 ? OneWallSecond.CpuTimeMs - 1 : 500);
         await sandbox.AssertHostUntouchedAsync(run);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Codify.Contracts;
+using Codify.Tests.Infrastructure;
 
 namespace Codify.Tests.Sandbox.Hostile;
 
@@ -51,7 +52,7 @@ public static class HostChecks
     {
         // A finished sandbox's processes are dead before its result; its empty cgroup folders and run folder are removed
         // right after, off the result's path: once that is done, nothing of the run may be left.
-        await sandbox.WhenCleanedUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await sandbox.WhenCleanedUpAsync().WaitAsync(KernelUnderTest.Scaled(TimeSpan.FromSeconds(30)));
         var leftovers = Leftovers(sandbox, run.Marker);
         Assert.True(leftovers.Count == 0, $"run {run.Marker} ({run.Result.Status.ToWire()}) left on the host:\n{string.Join('\n', leftovers)}");
         await sandbox.AssertNextRunCompletesAsync(run.Language);
@@ -75,7 +76,9 @@ public static class HostChecks
     /// </summary>
     public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Launch.IsolationOptions isolation)
     {
+        // In a cgroup named after the run (cold), or sharing one with a process whose mounts name its run folder (warm).
         var cgroupName = $"/{CgroupParent}/run-{marker}-";
+        var inRun = Codify.Tests.Cancellation.RunProcesses.Of(marker).Select(p => p.Pid).ToHashSet();
         var found = new List<string>();
         var self = Environment.ProcessId;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -87,7 +90,8 @@ public static class HostChecks
 
             var cgroup = TryRead($"{dir}/cgroup") ?? "";
             var cmdline = (TryRead($"{dir}/cmdline") ?? "").Replace('\0', ' ').Trim();
-            var inRunCgroup = cgroup.Contains(cgroupName, StringComparison.Ordinal);
+            // Both: a process forked after the snapshot of RunProcesses still shows its cgroup's name here.
+            var inRunCgroup = cgroup.Contains(cgroupName, StringComparison.Ordinal) || inRun.Contains(pid);
             if (inRunCgroup || cmdline.Contains(marker, StringComparison.Ordinal))
             {
                 var status = TryRead($"{dir}/status") ?? "";
@@ -105,7 +109,10 @@ public static class HostChecks
     /// <summary>The run's cgroup folders, looked for below this process's own cgroup in every mounted hierarchy.</summary>
     public static IReadOnlyList<string> CgroupFolders(string marker)
     {
-        var ownPaths = File.ReadLines("/proc/self/cgroup").Select(l => l.Split(':', 3)[2].TrimStart('/')).Distinct().ToList();
+        // On v2 the Sandbox sits in <home>/service and builds in <home>/codify.
+        var ownPaths = File.ReadLines("/proc/self/cgroup").Select(l => l.Split(':', 3)[2].TrimStart('/'))
+            .SelectMany(own => own.EndsWith("service", StringComparison.Ordinal) ? [own, Path.GetDirectoryName(own) ?? ""] : new[] { own })
+            .Distinct().ToList();
         string[] mounts = [CgroupRoot, .. Directory.EnumerateDirectories(CgroupRoot)];
         return mounts
             .SelectMany(mount => ownPaths.Select(own => Path.Join(mount, own, CgroupParent)))

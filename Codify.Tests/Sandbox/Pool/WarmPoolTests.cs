@@ -1,6 +1,7 @@
 using Codify.Contracts;
 using Codify.Sandbox.Pool;
 using Codify.Tests.Infrastructure;
+using Codify.Tests.Sandbox.Cgroups;
 using Codify.Tests.Sandbox.Hostile;
 
 namespace Codify.Tests.Sandbox.Pool;
@@ -19,11 +20,10 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
         Assert.Equal(2, idle.Select(w => w.Sandbox.HostUid).Distinct().Count());
         foreach (var warm in idle)
         {
-            var dirs = warm.Sandbox.Cgroup.ProcsFiles.Select(Path.GetDirectoryName).ToList();
-            var memory = dirs.Single(d => File.Exists(Path.Combine(d!, "memory.limit_in_bytes")));
-            var pids = dirs.Single(d => File.Exists(Path.Combine(d!, "pids.max")));
-            Assert.Equal(sandbox.PoolSizes!.IdleMemoryBytes, long.Parse(await File.ReadAllTextAsync(Path.Combine(memory!, "memory.limit_in_bytes"))));
-            Assert.Equal(sandbox.PoolSizes!.IdleProcesses.ToString(), (await File.ReadAllTextAsync(Path.Combine(pids!, "pids.max"))).Trim());
+            var memory = CgroupLimitFiles.MemoryLimit(warm.Sandbox.Cgroup.ProcsFiles);
+            var pids = CgroupLimitFiles.PidsLimit(warm.Sandbox.Cgroup.ProcsFiles);
+            Assert.Equal(sandbox.PoolSizes!.IdleMemoryBytes, long.Parse(await File.ReadAllTextAsync(memory)));
+            Assert.Equal(sandbox.PoolSizes!.IdleProcesses.ToString(), (await File.ReadAllTextAsync(pids)).Trim());
             Assert.Contains("/pool-", memory, StringComparison.Ordinal);
             Assert.True(warm.IsAlive);
         }
@@ -93,10 +93,10 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
                 Directory.EnumerateDirectories(sandbox.Options.RunRoot, $"{marker}-*").Count()));
             cancel.Cancel();
         }, stdin: null, cancel.Token);
-        var (processes, folders) = await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (processes, folders) = await seen.Task.WaitAsync(KernelUnderTest.Scaled(TimeSpan.FromSeconds(30)));
         var result = await run;
 
-        // Its cgroup (so every process in it) and its run folder were renamed after the execution at dispatch.
+        // Its run folder was renamed after the execution at dispatch; its processes' mounts name it, and so lead to its cgroup.
         Assert.InRange(processes, 2, 10);
         Assert.Equal(1, folders);
         Assert.Equal(ExecutionStatus.Cancelled, result.Status);
@@ -126,7 +126,7 @@ public sealed class WarmPoolTests(PooledSandboxRunnerFixture sandbox) : IClassFi
         await sandbox.WaitForFullPoolAsync();
         var victim = Assert.Single(sandbox.Pool!.ReadyNow("javascript"));
         victim.Sandbox.Cgroup.KillAll();
-        await Eventually.ReturnsAsync(() => Task.FromResult(victim.IsAlive), alive => !alive, TimeSpan.FromSeconds(10), "the idle sandbox dying");
+        await Eventually.ReturnsAsync(() => Task.FromResult(victim.IsAlive), alive => !alive, KernelUnderTest.Scaled(TimeSpan.FromSeconds(10)), "the idle sandbox dying");
 
         var result = await sandbox.RunAsync("javascript", "console.log('still fine')");
 
