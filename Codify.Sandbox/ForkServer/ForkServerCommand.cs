@@ -44,8 +44,16 @@ internal static class ForkServerCommand
 
     public static string ServerSource { get; } = LoadSource();
 
+    /// <summary>
+    /// The warm pool's launcher, called through the server's finisher (forkserver.py, finish): both names are looked up
+    /// before the launcher clears the module's globals for the program.
+    /// </summary>
+    public static string Launcher { get; } = WarmLaunchers.PythonLauncher.TrimEnd().EndsWith("\n_codify_launch()", StringComparison.Ordinal)
+        ? WarmLaunchers.PythonLauncher.TrimEnd()[..^"_codify_launch()".Length] + "_codify_finish(_codify_launch)\n"
+        : throw new InvalidOperationException("the warm launcher no longer ends in its call");
+
     public static IReadOnlyList<string> Build(
-        IsolationOptions options, ForkServerOptions server, string passwdFile, string controlHostDir, string spoolHostDir)
+        IsolationOptions options, ForkServerOptions server, string passwdFile, string controlHostDir, string spoolHostDir, int slots)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(server);
@@ -61,6 +69,8 @@ internal static class ForkServerCommand
             "--die-with-parent", "--new-session",
             // Root of its own user namespace only (the mapped range): it needs CAP_SETUID/CAP_SYS_ADMIN there to isolate runs.
             "--cap-add", "ALL",
+            // bwrap makes the parents of binds 0700 for the server's own uid: /etc must stay searchable by the runs' uids.
+            "--perms", "0755", "--dir", "/etc",
             .. BubblewrapCommand.View(options, passwdFile),
             // Searchable by the runs' uids: a child opens the spool before it hides the whole folder from its program.
             "--perms", "0755", "--dir", BubblewrapCommand.LauncherDir,
@@ -68,9 +78,11 @@ internal static class ForkServerCommand
             "--ro-bind", spoolHostDir, SpoolDir,
             "--chdir", BubblewrapCommand.WorkDir,
             "--",
-            .. interpreter, "-c", ServerSource + "\n" + WarmLaunchers.PythonLauncher,
+            .. interpreter, "-c", ServerSource + "\n" + Launcher,
             server.Preload,
             options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Per-user kernel counts roll up to the server's user namespace: each run gets its share (see forkserver.py).
+            slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ];
     }
 

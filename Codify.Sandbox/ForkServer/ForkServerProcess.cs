@@ -88,7 +88,7 @@ internal sealed partial class ForkServerProcess : IDisposable
             // Nothing of the Sandbox service's environment reaches the server (nor, through it, any run).
             info.Environment.Clear();
             var marker = LaunchCommand.NewFailureMarker();
-            var command = ForkServerCommand.Build(start.Isolation, o, passwd, controlDir, spoolDir);
+            var command = ForkServerCommand.Build(start.Isolation, o, passwd, controlDir, spoolDir, start.MaxConcurrent + (2 * o.Prefork) + 1);
             foreach (var arg in LaunchCommand.Build(marker, start.SeccompBpfPath, cgroup.ProcsFiles, ServerLimits(o, start.MaxConcurrent), command))
             {
                 info.ArgumentList.Add(arg);
@@ -179,6 +179,9 @@ internal sealed partial class ForkServerProcess : IDisposable
             // A dead server took its children with it.
         }
     }
+
+    /// <summary>Kills the server and everything in its cgroup, as a crash would (for tests: replacement).</summary>
+    internal void Crash() => _cgroup.KillAll();
 
     /// <summary>Host pids of processes in the server's cgroup, by their pid in the server's pid namespace.</summary>
     public IReadOnlyList<int> HostPidsOf(IReadOnlyList<int> serverPids) =>

@@ -12,6 +12,7 @@ def _codify_serve():
     # argv: -c, the preloads (comma-separated), the tmpfs size cap of a run's /tmp, /dev/shm and /box.
     preloads = [p for p in sys.argv[1].split(',') if p]
     tmpfs_bytes = int(sys.argv[2])
+    slots = int(sys.argv[3])
     del sys.argv[1:]
     import importlib
     for name in preloads:
@@ -64,6 +65,24 @@ def _codify_serve():
         fprog = struct.pack('HxxxxxxQ', len(bpf) // 8, ctypes.addressof(program))
         check(libc.syscall(NR_SECCOMP, 1, 0, ctypes.c_char_p(fprog)), 'seccomp')  # SECCOMP_SET_MODE_FILTER
 
+    def inotify_shares():
+        # Kernel per-user counts (inotify instances and watches) are charged at every user namespace level, and above the
+        # server's own namespace every run counts as the server's owner: each run gets its share of the host's limits, so
+        # one run hoarding them cannot starve the others (a cold run has its own host uid at that level).
+        shares = {}
+        for name, host in (('max_inotify_instances', 'max_user_instances'), ('max_inotify_watches', 'max_user_watches')):
+            with open(f'/proc/sys/fs/inotify/{host}') as f:
+                shares[name] = max(1, int(f.read()) // slots)
+        return shares
+
+    def look_like_bwrap():
+        # bwrap is pid 1 of a cold run: /proc/1/cmdline says so here too (the name fits over "/usr/bin/python3").
+        with open('/proc/self/stat') as f:
+            arg_start = int(f.read().rsplit(')', 1)[1].split()[45])
+        name = b'/usr/bin/bwrap\0\0'
+        if ctypes.string_at(arg_start, 16) == b'/usr/bin/python3':
+            ctypes.memmove(arg_start, name, len(name))
+
     def status_code(status):
         # What bwrap reports for its child: the exit code, or 128 + the signal that killed it.
         return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
@@ -73,6 +92,7 @@ def _codify_serve():
     while chunk := os.read(3, 1 << 16):
         bpf += chunk
     os.close(3)
+    shares = inotify_shares()
     control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     control.connect('/.codify/control/s')
 
@@ -105,10 +125,10 @@ def _codify_serve():
     def init_setup(channel):
         """Runs in G, pid 1 of the run's pid namespace (like bwrap's pid 1): fresh mounts, then waits for the run."""
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)
-        # Not dumpable: the program (same uid) cannot read or ptrace its pid 1 even if seccomp failed to stop it.
-        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
         mount(None, '/', None, MS_REC | MS_PRIVATE)
         mount('proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for name, share in shares.items():
+            write(f'/proc/sys/user/{name}', str(share))
         for path in ('/tmp', '/dev/shm', '/box'):
             # Fresh size-capped tmpfs mounts: nothing of an earlier or concurrent run, capped like a cold run's.
             mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, f'mode=0755,size={tmpfs_bytes}')
@@ -128,6 +148,9 @@ def _codify_serve():
         # The program's file is read-only: it cannot rewrite itself.
         mount(None, '/box/main.py', None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         os.close(spool)
+        # No capability is left from here on, in pid 1 or the program; pid 1 is as confined as the program (same seccomp
+        # filter), so a program that takes it over (same uid: /proc/1/mem) gains nothing.
+        drop_capabilities()
         p = os.fork()
         if p == 0:
             program_setup(fds, int(nofile), int(fsize), int(cpu))
@@ -137,7 +160,8 @@ def _codify_serve():
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.close(null)
-        drop_capabilities()
+        look_like_bwrap()
+        load_seccomp(bpf)
         code = 0
         while True:
             try:
@@ -160,7 +184,6 @@ def _codify_serve():
         for limit, value in ((resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, nofile),
                              (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CPU, cpu)):
             resource.setrlimit(limit, (value, value))
-        drop_capabilities()
         load_seccomp(bpf)
         # Random state of its own: python's random reseeds itself at fork; numpy's legacy global generator does not.
         if 'numpy' in sys.modules:
@@ -170,7 +193,37 @@ def _codify_serve():
         # sys.modules as a fresh interpreter's plus the preloads: the server's own imports are forgotten.
         for name in [n for n in sys.modules if n not in keep]:
             del sys.modules[name]
-        raise _CodifyForked()
+        raise _CodifyForked(finish)
+
+    def finish(launch):
+        """
+        Runs the launcher, then ends the program as python's own shutdown would (non-daemon threads joined, atexit
+        handlers, stdio flushed, SystemExit turned into the exit code and message) and exits without tearing the preloaded
+        modules down: that teardown would copy most of the shared image into the run (tens of MB, tens of ms of CPU).
+        """
+        try:
+            launch()
+            code = 0
+        except SystemExit as e:
+            code = e.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            try:
+                print(code, file=sys.stderr)
+            except Exception:
+                pass
+            code = 1
+        if 'threading' in sys.modules:
+            sys.modules['threading']._shutdown()
+        import atexit
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                code = 120 if stream is sys.stdout else code
+        os._exit(code & 0xff)
 
     children = {}      # id -> (C's pid, the server's end of its channel)
     by_pid = {}        # C's pid -> id
@@ -273,5 +326,6 @@ def _codify_serve():
 
 try:
     _codify_serve()
-except _CodifyForked:
-    pass
+except _CodifyForked as forked:
+    _codify_finish = forked.args[0]
+    del forked
