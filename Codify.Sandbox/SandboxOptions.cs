@@ -31,6 +31,10 @@ public sealed class SandboxOptions
     [Range(0, 3600)]
     public int StopGraceSeconds { get; set; } = 4;
 
+    /// <summary>How python runs start: ForkServer (default), Pool or Cold; see <see cref="SandboxMode"/>.</summary>
+    [EnumDataType(typeof(SandboxMode))]
+    public SandboxMode Mode { get; set; } = SandboxMode.ForkServer;
+
     /// <summary>Fallback poll interval when no "jobs available" notification arrives.</summary>
     [Range(10, 60_000)]
     public int PollIntervalMs { get; set; } = 1000;

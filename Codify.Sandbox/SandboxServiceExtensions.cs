@@ -1,6 +1,7 @@
 using Codify.Hosting;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
+using Codify.Sandbox.ForkServer;
 using Codify.Sandbox.Jobs;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Leftovers;
@@ -54,6 +55,8 @@ public static class SandboxServiceExtensions
         builder.Services.AddSingleton<SandboxCleanup>();
         builder.Services.AddSingleton<BubblewrapRunner>();
         builder.Services.AddSandboxPool();
+        builder.Services.AddForkServer();
+        builder.Services.AddSingleton<ExecutionModeState>();
         builder.Services.AddSingleton<ExecutionRepository>();
         builder.Services.AddSingleton<JobFeed>();
         builder.Services.AddSingleton<JobHandler>();

@@ -30,8 +30,8 @@ public static class BubblewrapCommand
         IReadOnlyList<string> interpreterCommand, IReadOnlyList<(string HostPath, string SandboxPath)>? extraReadOnly = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var args = new List<string>
-        {
+        List<string> args =
+        [
             options.SetprivPath,
             // Never run bwrap as root: inside, uid 0 would map to host root and read root-owned binds.
             $"--reuid={hostUid}", $"--regid={hostUid}", "--clear-groups",
@@ -51,36 +51,12 @@ public static class BubblewrapCommand
             // A new session: the program cannot push input into the Sandbox's terminal (TIOCSTI).
             "--new-session",
             "--cap-drop", "ALL",
-            // Nothing of the host's environment (secrets, connection strings) reaches the program.
-            "--clearenv",
-            "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
-            "--setenv", "HOME", WorkDir,
-            "--setenv", "LANG", "C.UTF-8",
-            "--setenv", "MPLBACKEND", "Agg",
-            "--hostname", "codify",
-            // Read-only system files: the program cannot alter interpreters or libraries for later runs.
-            "--ro-bind", "/usr", "/usr",
-            "--symlink", "usr/lib", "/lib",
-            "--symlink", "usr/lib64", "/lib64",
-            "--symlink", "usr/bin", "/bin",
-            "--symlink", "usr/sbin", "/sbin",
-            "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
-            "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-            "--ro-bind-try", "/etc/matplotlibrc", "/etc/matplotlibrc",
-            "--ro-bind-try", "/etc/fonts", "/etc/fonts",
-            // A synthetic passwd: the host's account list stays hidden.
-            "--ro-bind", passwdFile, "/etc/passwd",
-            "--proc", "/proc",
-            "--dev", "/dev",
-            // Size-capped tmpfs mounts: filling /tmp, /dev/shm or the work dir cannot exhaust host disk or RAM.
-            "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
-            "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
-            "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", WorkDir,
+            .. View(options, passwdFile),
             "--chdir", WorkDir,
             // Syscalls that attack the kernel or other processes (ptrace, mount, unshare, bpf, ...) fail with EPERM.
             "--seccomp", SeccompFd,
             "--",
-        };
+        ];
         // The program's files are read-only binds of files the host wrote: the program cannot rewrite itself for a rerun.
         var insertAt = args.IndexOf("--chdir");
         args.InsertRange(insertAt, programFiles.SelectMany(f => new[] { "--ro-bind", f.HostPath, $"{WorkDir}/{f.Name}" }));
@@ -89,6 +65,39 @@ public static class BubblewrapCommand
         args.AddRange(interpreterCommand);
         return args;
     }
+
+    /// <summary>
+    /// What every sandbox sees, whatever runs inside: a clean environment, the hostname, read-only system files, a synthetic
+    /// passwd, /proc, /dev and size-capped tmpfs mounts (the fork server's view too, ForkServer/).
+    /// </summary>
+    internal static string[] View(IsolationOptions options, string passwdFile) =>
+    [
+        // Nothing of the host's environment (secrets, connection strings) reaches the program.
+        "--clearenv",
+        "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
+        "--setenv", "HOME", WorkDir,
+        "--setenv", "LANG", "C.UTF-8",
+        "--setenv", "MPLBACKEND", "Agg",
+        "--hostname", "codify",
+        // Read-only system files: the program cannot alter interpreters or libraries for later runs.
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64",
+        "--symlink", "usr/bin", "/bin",
+        "--symlink", "usr/sbin", "/sbin",
+        "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+        "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+        "--ro-bind-try", "/etc/matplotlibrc", "/etc/matplotlibrc",
+        "--ro-bind-try", "/etc/fonts", "/etc/fonts",
+        // A synthetic passwd: the host's account list stays hidden.
+        "--ro-bind", passwdFile, "/etc/passwd",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        // Size-capped tmpfs mounts: filling /tmp, /dev/shm or the work dir cannot exhaust host disk or RAM.
+        "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+        "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
+        "--size", options.TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", WorkDir,
+    ];
 
     /// <summary>Node's heap cap for a run's memory limit (it is fixed when node starts, so a warm node serves only runs with the same cap).</summary>
     public static long NodeHeapMegabytes(ExecutionLimits limits)

@@ -25,7 +25,7 @@ internal sealed record SandboxLaunch(
 /// no process of that uid outlives the lease.
 /// </summary>
 internal sealed class StartedSandbox(Process process, ICgroupRun cgroup, RunFolder folder, HostUidPool.Lease hostUid, string failureMarker)
-    : IDisposable
+    : IDisposable, Supervision.ISupervisedRun
 {
     public Process Process { get; } = process;
 
@@ -37,6 +37,34 @@ internal sealed class StartedSandbox(Process process, ICgroupRun cgroup, RunFold
 
     /// <summary>This start's random launch-wrapper failure marker (<see cref="LaunchCommand.NewFailureMarker"/>).</summary>
     public string FailureMarker { get; } = failureMarker;
+
+    int Supervision.ISupervisedRun.Id => Process.Id;
+
+    Stream Supervision.ISupervisedRun.Stdin => Process.StandardInput.BaseStream;
+
+    Stream Supervision.ISupervisedRun.Stdout => Process.StandardOutput.BaseStream;
+
+    Stream Supervision.ISupervisedRun.Stderr => Process.StandardError.BaseStream;
+
+    int Supervision.ISupervisedRun.ExitCode => Process.ExitCode;
+
+    string? Supervision.ISupervisedRun.Lost => null;
+
+    Task Supervision.ISupervisedRun.WaitForExitAsync(CancellationToken cancellationToken) => Process.WaitForExitAsync(cancellationToken);
+
+    void Supervision.ISupervisedRun.CloseStdin() => Process.StandardInput.Close();
+
+    void Supervision.ISupervisedRun.KillTree()
+    {
+        try
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
 
     public void Dispose()
     {

@@ -15,7 +15,7 @@ namespace Codify.Sandbox.Launch;
 internal sealed class SandboxStarter(
     IOptions<IsolationOptions> isolation, ICgroupDriver cgroups, SeccompProvider seccomp, HostUidPool uids, ProcessLauncher launcher)
 {
-    private const string SyntheticPasswd = "root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/box:/usr/sbin/nologin\n";
+    internal const string SyntheticPasswd = "root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/box:/usr/sbin/nologin\n";
 
     /// <returns>The started sandbox, or why a layer could not be set up.</returns>
     public async Task<(StartedSandbox? Sandbox, string? Failure)> StartAsync(SandboxLaunch launch)

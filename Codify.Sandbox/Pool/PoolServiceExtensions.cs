@@ -23,6 +23,14 @@ public static class PoolServiceExtensions
                     pool.MemoryBytes = apiDefault;
                 }
             })
+            .PostConfigure<IOptions<SandboxOptions>>((pool, sandbox) =>
+            {
+                // Cold mode keeps no warm sandbox at all.
+                if (sandbox.Value.Mode == SandboxMode.Cold)
+                {
+                    (pool.Python, pool.Node) = (0, 0);
+                }
+            })
             .ValidateDataAnnotations()
             .Validate<IConfiguration>(
                 (pool, config) => config.GetValue<long?>(PoolOptions.ApiDefaultMemoryKey) is not { } apiDefault || apiDefault == pool.MemoryBytes,

@@ -31,8 +31,13 @@ internal sealed partial class PooledSandboxRunner(
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
 
-    public async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
-        CancellationToken cancellationToken)
+    public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
+        CancellationToken cancellationToken) =>
+        RunAsync(executionId, spec, onOutput, stdin, notForked: null, cancellationToken);
+
+    /// <summary>The same, for a run the fork server (ForkServer/) could not serve: <paramref name="notForked"/> says why, as a metric tag.</summary>
+    internal async Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? stdin,
+        string? notForked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         // The readiness gate comes first, as on the cold path: a replica that cannot isolate runs nothing, warm or cold.
@@ -46,7 +51,7 @@ internal sealed partial class PooledSandboxRunner(
                     var failure = await warm.DispatchAsync(executionId, spec);
                     if (failure is null)
                     {
-                        Count("warm", null);
+                        Count("warm", null, notForked);
                         return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
                     }
 
@@ -65,7 +70,7 @@ internal sealed partial class PooledSandboxRunner(
             }
         }
 
-        Count("cold", reason);
+        Count("cold", reason, notForked);
         return await cold.RunAsync(executionId, spec, onOutput, stdin, cancellationToken);
     }
 
@@ -94,9 +99,10 @@ internal sealed partial class PooledSandboxRunner(
         return null;
     }
 
-    private void Count(string path, string? reason)
+    private void Count(string path, string? reason, string? notForked)
     {
-        _runs.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason));
+        _runs.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason),
+            new KeyValuePair<string, object?>("fork_reason", notForked));
         Activity.Current?.SetTag("codify.sandbox.path", path);
     }
 

@@ -14,4 +14,7 @@ public sealed record RunObservation
 
     /// <summary>The run's own launch-wrapper failure marker (<see cref="Launch.LaunchCommand.NewFailureMarker"/>); null: none to look for.</summary>
     public string? LaunchFailureMarker { get; init; }
+
+    /// <summary>The run ended without an exit status of its own because what carried it died (<see cref="ISupervisedRun.Lost"/>).</summary>
+    public string? Lost { get; init; }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Codify.Contracts;
 using Codify.Sandbox.Cgroups;
-using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
 
 namespace Codify.Sandbox.Supervision;
@@ -20,12 +19,13 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Supervises one run until its verdict; a layer that failed to set up closes the readiness gate.</summary>
-    public async Task<ExecutionResult> SuperviseAsync(StartedSandbox sandbox, ExecutionSpec spec, OutputChunkHandler? onOutput,
+    public async Task<ExecutionResult> SuperviseAsync(ISupervisedRun run, ExecutionSpec spec, OutputChunkHandler? onOutput,
         IStdinFeed? stdin, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sandbox);
-        var result = await WatchAsync(sandbox.Process, sandbox.Cgroup, spec, sandbox.FailureMarker, onOutput, stdin, cancellationToken);
-        if (result.Status == ExecutionStatus.InternalError)
+        ArgumentNullException.ThrowIfNull(run);
+        var result = await WatchAsync(run, spec, onOutput, stdin, cancellationToken);
+        // A run lost with its fork server is that server's failure (it is replaced), not a broken isolation layer.
+        if (result.Status == ExecutionStatus.InternalError && run.Lost is null)
         {
             // A broken layer must not meet the next program: nothing runs until the probe passes again.
             isolation.MarkBroken(result.Message ?? "sandbox setup failed");
@@ -34,11 +34,10 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
         return result;
     }
 
-    /// <summary><c>launchFailureMarker</c> is what this run's launch wrapper prints when a layer cannot be set up.</summary>
     private async Task<ExecutionResult> WatchAsync(
-        Process process, ICgroupRun cgroup, ExecutionSpec spec, string launchFailureMarker, OutputChunkHandler? onOutput,
-        IStdinFeed? liveStdin, CancellationToken cancellationToken)
+        ISupervisedRun process, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? liveStdin, CancellationToken cancellationToken)
     {
+        var cgroup = process.Cgroup;
         var clock = Stopwatch.StartNew();
         using var output = new OutputCapture(spec.Limits.OutputBytes, onOutput);
         using var wall = new CancellationTokenSource(spec.Limits.WallTimeMs);
@@ -47,8 +46,8 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
         output.BudgetExceeded += () => stop.Cancel();
 
         var pumps = Task.WhenAll(
-            output.PumpStdoutAsync(process.StandardOutput.BaseStream, CancellationToken.None),
-            output.PumpStderrAsync(process.StandardError.BaseStream, CancellationToken.None),
+            output.PumpStdoutAsync(process.Stdout, CancellationToken.None),
+            output.PumpStderrAsync(process.Stderr, CancellationToken.None),
             FeedStdinAsync(process, spec.Stdin, liveStdin, exited.Token));
         var cpuWatch = WatchCpuAsync(cgroup, spec.Limits.CpuTimeMs, stop, exited.Token);
 
@@ -60,7 +59,7 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
         {
             // Whole cgroup at once: processes that left the sandbox's tree (or raced a fork) die too.
             cgroup.KillAll();
-            KillTree(process);
+            process.KillTree();
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
@@ -88,7 +87,8 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
             CpuExpired = cpuExpired,
             WallExpired = wall.IsCancellationRequested && !cpuExpired && !output.Exceeded,
             Cancelled = cancellationToken.IsCancellationRequested,
-            LaunchFailureMarker = launchFailureMarker,
+            LaunchFailureMarker = process.FailureMarker,
+            Lost = process.Lost,
         }, output, spec.ExpectedOutput);
     }
 
@@ -116,9 +116,9 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
     }
 
     /// <summary>The spec's stdin, then (interactive runs) each live chunk as it arrives, flushed at once; then EOF.</summary>
-    private static async Task FeedStdinAsync(Process process, string? stdin, IStdinFeed? liveStdin, CancellationToken exited)
+    private static async Task FeedStdinAsync(ISupervisedRun process, string? stdin, IStdinFeed? liveStdin, CancellationToken exited)
     {
-        var input = process.StandardInput.BaseStream;
+        var input = process.Stdin;
         try
         {
             if (!string.IsNullOrEmpty(stdin))
@@ -136,23 +136,11 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
                 }
             }
 
-            process.StandardInput.Close();
+            process.CloseStdin();
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The program exited (or closed stdin) before reading all of its input: not an error of ours.
-        }
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
         }
     }
 

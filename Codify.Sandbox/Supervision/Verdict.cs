@@ -16,6 +16,7 @@ public static class Verdict
         var status = run switch
         {
             { Cancelled: true } => ExecutionStatus.Cancelled,
+            { Lost: not null } => ExecutionStatus.InternalError,
             _ when setupFailed => ExecutionStatus.InternalError,
             { CpuExpired: true } or { WallExpired: true } => ExecutionStatus.TimeLimitExceeded,
             _ when run.OomKilled || OutOfMemoryMessage(output.Stderr) => ExecutionStatus.MemoryLimitExceeded,
@@ -50,6 +51,7 @@ public static class Verdict
     private static string? Describe(ExecutionStatus status, RunObservation run, string? setupError) => status switch
     {
         ExecutionStatus.Cancelled => "execution was cancelled",
+        ExecutionStatus.InternalError when run.Lost is not null => run.Lost,
         ExecutionStatus.InternalError => $"sandbox setup failed: {setupError}",
         ExecutionStatus.TimeLimitExceeded when run.CpuExpired => "CPU time limit reached; the sandbox was killed",
         ExecutionStatus.TimeLimitExceeded => "wall-clock limit reached; the sandbox was killed",

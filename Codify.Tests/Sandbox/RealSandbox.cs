@@ -18,13 +18,20 @@ internal sealed class RealSandbox : IDisposable
     private readonly SeccompProvider _seccomp;
     private readonly ProcessLauncher _launcher = new();
 
+    public SeccompProvider Seccomp => _seccomp;
+
+    public ProcessLauncher Launcher => _launcher;
+
+    public HostUidPool Uids { get; }
+
     public RealSandbox(IsolationOptions options, IsolationState? state = null, ICgroupDriver? cgroups = null)
     {
         var isolation = Options.Create(options);
         State = state ?? new IsolationState();
         _seccomp = new SeccompProvider(isolation, NullLogger<SeccompProvider>.Instance);
         Cgroups = cgroups ?? CgroupDetector.Detect(new CgroupOptions()).Driver;
-        Starter = new SandboxStarter(isolation, Cgroups, _seccomp, new HostUidPool(isolation), _launcher);
+        Uids = new HostUidPool(isolation);
+        Starter = new SandboxStarter(isolation, Cgroups, _seccomp, Uids, _launcher);
         Supervisor = new RunSupervisor(State, NullLogger<RunSupervisor>.Instance);
         Runner = new BubblewrapRunner(isolation, State, Starter, Supervisor, Cleanup, NullLogger<BubblewrapRunner>.Instance);
         Probe = new IsolationProbe(Runner, State, isolation, NullLogger<IsolationProbe>.Instance);

@@ -1,4 +1,6 @@
 using Codify.Contracts;
+using Codify.Sandbox;
+using Codify.Sandbox.ForkServer;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Pool;
 using Codify.Sandbox.Readiness;
@@ -22,12 +24,14 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     private RealSandbox? _sandbox;
     private SandboxPool? _pool;
     private PooledSandboxRunner? _pooled;
+    private ForkServers? _servers;
+    private ForkServerRunner? _forking;
     private readonly Pool.SandboxRunCounts _runs = new();
 
     public IsolationState State => Sandbox.State;
 
     /// <summary>What the tests run programs through: the pooled runner when this fixture has a pool, else the cold one.</summary>
-    public ISandboxRunner Runner => (ISandboxRunner?)_pooled ?? Sandbox.Runner;
+    public ISandboxRunner Runner => (ISandboxRunner?)_forking ?? (ISandboxRunner?)_pooled ?? Sandbox.Runner;
 
     /// <summary>The pooled runner (its warm/cold counts), or null for a cold-only fixture.</summary>
     internal PooledSandboxRunner? Pooled => _pooled;
@@ -37,6 +41,16 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 
     /// <summary>Runs the pooled runner started cold so far.</summary>
     public long ColdRuns => _runs.Cold;
+
+    /// <summary>Runs served by a fork of the fork server so far.</summary>
+    public long ForkRuns => _runs.Fork;
+
+    internal ForkServers? Servers => _servers;
+
+    /// <summary>The fork server's settings; null: no fork server (python runs go to the pool or cold).</summary>
+    public virtual ForkServerOptions? ForkServer => null;
+
+    public ExecutionModeState Modes { get; } = new();
 
     internal SandboxPool? Pool => _pool;
 
@@ -79,6 +93,17 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
                 NullLogger<PooledSandboxRunner>.Instance, _runs.Meters);
             await _pool.StartAsync(CancellationToken.None);
             await WaitForFullPoolAsync();
+            if (ForkServer is { } fork)
+            {
+                var sandboxOptions = Microsoft.Extensions.Options.Options.Create(new SandboxOptions { Mode = SandboxMode.ForkServer });
+                _servers = new ForkServers(State, Modes, Sandbox.Cgroups, Sandbox.Uids, Sandbox.Seccomp, Sandbox.Launcher, isolation,
+                    Microsoft.Extensions.Options.Options.Create(fork), sandboxOptions, NullLogger<ForkServers>.Instance);
+                _forking = new ForkServerRunner(_pooled, _servers, State, Modes, Sandbox.Supervisor, Sandbox.Cleanup,
+                    NullLogger<ForkServerRunner>.Instance, _runs.Meters);
+                await _servers.StartAsync(CancellationToken.None);
+                await Eventually.ReturnsAsync(() => Task.FromResult(_servers.ReadyChildren), ready => ready == fork.Prefork,
+                    TimeSpan.FromSeconds(60), $"the fork server starting ({Modes.Describe()}; {_servers.ExecuteTask?.Status} {_servers.ExecuteTask?.Exception})");
+            }
         }
     }
 
@@ -98,6 +123,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
+        _servers?.Dispose();
         _pool?.Dispose();
         _runs.Dispose();
         _sandbox?.Dispose();
@@ -106,6 +132,16 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
+        if (_servers is not null)
+        {
+            await _servers.StopAsync(CancellationToken.None);
+            // A forking fixture that forked nothing would have tested the pool or cold path: fail its class loudly.
+            if (ForkRuns == 0 && WarmRuns + ColdRuns > 0)
+            {
+                throw new InvalidOperationException($"the forking fixture forked none of its {WarmRuns + ColdRuns} runs");
+            }
+        }
+
         if (_pool is not null)
         {
             await _pool.StopAsync(CancellationToken.None);
@@ -143,4 +179,15 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 public sealed class PooledSandboxRunnerFixture : SandboxRunnerFixture
 {
     public override PoolOptions PoolSizes { get; } = new() { Python = 1, Node = 1 };
+}
+
+/// <summary>
+/// The same real sandbox with a real fork server in front of the pool: every plain python run is served by a fork (the
+/// fixture fails if none was), node runs by the pool, as in production with Sandbox:Mode = ForkServer.
+/// </summary>
+public sealed class ForkedSandboxRunnerFixture : SandboxRunnerFixture
+{
+    public override PoolOptions PoolSizes { get; } = new() { Python = 1, Node = 1 };
+
+    public override ForkServerOptions ForkServer { get; } = new() { Prefork = 2 };
 }

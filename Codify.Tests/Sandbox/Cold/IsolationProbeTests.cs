@@ -16,7 +16,7 @@ public sealed class IsolationProbeTests
         using var sandbox = new RealSandbox(new IsolationOptions { BubblewrapPath = "/nonexistent/bwrap" });
 
         await sandbox.Probe.ProbeAsync(CancellationToken.None);
-        var health = await new IsolationHealthCheck(sandbox.State).CheckHealthAsync(new HealthCheckContext());
+        var health = await new IsolationHealthCheck(sandbox.State, new ExecutionModeState()).CheckHealthAsync(new HealthCheckContext());
         var result = await sandbox.Runner.RunAsync("x", new ExecutionSpec("python", "print(1)", null, SandboxRunnerFixture.Limits()), CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);

@@ -13,6 +13,7 @@ internal sealed class SandboxRunCounts : IDisposable
     private readonly MeterListener _listener = new();
     private long _warm;
     private long _cold;
+    private long _fork;
 
     public SandboxRunCounts()
     {
@@ -30,7 +31,8 @@ internal sealed class SandboxRunCounts : IDisposable
             {
                 if (tag.Key == "path")
                 {
-                    Interlocked.Add(ref tag.Value as string == "warm" ? ref _warm : ref _cold, value);
+                    var path = tag.Value as string;
+                    Interlocked.Add(ref path == "warm" ? ref _warm : ref path == "fork" ? ref _fork : ref _cold, value);
                 }
             }
         });
@@ -43,6 +45,8 @@ internal sealed class SandboxRunCounts : IDisposable
     public long Warm => Interlocked.Read(ref _warm);
 
     public long Cold => Interlocked.Read(ref _cold);
+
+    public long Fork => Interlocked.Read(ref _fork);
 
     public void Dispose()
     {

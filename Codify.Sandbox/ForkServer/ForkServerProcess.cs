@@ -1,0 +1,306 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Codify.Contracts;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Workspace;
+
+namespace Codify.Sandbox.ForkServer;
+
+/// <summary>
+/// One running fork server and its control connection. Answers come back on one reader loop: a child's ready or failed
+/// setup, and the exit code of each child (the code bwrap would report). When the server dies, every run it carried ends
+/// as lost (its pid namespace took them), and every waiting prefork fails: its owner replaces the server.
+/// </summary>
+internal sealed partial class ForkServerProcess : IDisposable
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<(int C, int G)>> _preforks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<int?>> _exits = new(StringComparer.Ordinal);
+    private readonly Lock _sendGate = new();
+    private readonly Socket _control;
+    private readonly Process _process;
+    private readonly ICgroupRun _cgroup;
+    private readonly RunFolder _folder;
+    private readonly ILogger _logger;
+    private int _inFlight;
+    private int _dispatched;
+    private volatile string? _death;
+
+    private ForkServerProcess(Socket control, Process process, ICgroupRun cgroup, RunFolder folder, ILogger logger)
+    {
+        _control = control;
+        _process = process;
+        _cgroup = cgroup;
+        _folder = folder;
+        _logger = logger;
+        SpoolRoot = Path.Combine(folder.Path, "spool");
+        _ = ReadLoopAsync();
+        _ = LogStderrAsync();
+    }
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Host folder whose run folders the server's children bind their program file from.</summary>
+    public string SpoolRoot { get; }
+
+    /// <summary>Why the server is gone; null while it runs.</summary>
+    public string? Death => _death;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public int Dispatched => Volatile.Read(ref _dispatched);
+
+    /// <summary>Starts a server and waits until its preloads are imported; a start that fails leaves nothing behind.</summary>
+    public static async Task<(ForkServerProcess? Server, string? Failure)> StartAsync(ForkServerStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var o = start.Options;
+        RunFolder? folder = null;
+        ICgroupRun? cgroup = null;
+        Socket? listener = null;
+        Process? process = null;
+        try
+        {
+            folder = RunFolder.Create(start.Isolation.RunRoot, "fs");
+            var passwd = folder.WriteFile("passwd", SandboxStarter.SyntheticPasswd);
+            var controlDir = Path.Combine(folder.Path, "c");
+            var spoolDir = Path.Combine(folder.Path, "spool");
+            Directory.CreateDirectory(controlDir, FolderMode);
+            Directory.CreateDirectory(spoolDir, FolderMode);
+            var socketPath = Path.Combine(controlDir, ForkServerCommand.ControlSocketName);
+            listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+            listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+            listener.Listen(1);
+            // Only the server's uid may connect: no sandboxed run (other uids, and they cannot see the path) ever can.
+            Descriptors.Chown(socketPath, o.HostUidBase, o.HostUidBase);
+            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            cgroup = start.Cgroups.Create($"forkserver-{Guid.NewGuid():N}", ServerLimits(o, start.MaxConcurrent));
+            var info = new ProcessStartInfo(LaunchCommand.Shell)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            // Nothing of the Sandbox service's environment reaches the server (nor, through it, any run).
+            info.Environment.Clear();
+            var marker = LaunchCommand.NewFailureMarker();
+            var command = ForkServerCommand.Build(start.Isolation, o, passwd, controlDir, spoolDir, start.MaxConcurrent + (2 * o.Prefork) + 1);
+            foreach (var arg in LaunchCommand.Build(marker, start.SeccompBpfPath, cgroup.ProcsFiles, ServerLimits(o, start.MaxConcurrent), command))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            process = await start.Launcher.StartAsync(info);
+            using var timeout = new CancellationTokenSource(o.StartTimeoutMs);
+            var unshared = new byte[1];
+            if (await process.StandardOutput.BaseStream.ReadAsync(unshared, timeout.Token) != 1 || unshared[0] != ForkServerCommand.UnsharedByte)
+            {
+                throw new IOException("the bootstrap did not create its user namespace: " + await StderrAsync(process, cgroup));
+            }
+
+            // The range: inner 0 (the server) and 1..count-1 (the runs) are host uids base..base+count-1; host root stays unmapped.
+            var map = $"0 {o.HostUidBase.ToString(CultureInfo.InvariantCulture)} {o.HostUidCount.ToString(CultureInfo.InvariantCulture)}";
+            await File.WriteAllTextAsync($"/proc/{process.Id}/uid_map", map, timeout.Token);
+            await File.WriteAllTextAsync($"/proc/{process.Id}/gid_map", map, timeout.Token);
+            await process.StandardInput.BaseStream.WriteAsync(new[] { ForkServerCommand.MappedByte }, timeout.Token);
+            process.StandardInput.Close();
+
+            var control = await listener.AcceptAsync(timeout.Token);
+            var hello = new byte[256];
+            var read = await control.ReceiveAsync(hello, SocketFlags.None, timeout.Token);
+            if (read == 0 || ControlMessages.Parse(hello.AsSpan(0, read)).Kind != ServerMessageKind.Hello)
+            {
+                control.Dispose();
+                throw new IOException("the fork server did not say hello: " + await StderrAsync(process, cgroup));
+            }
+
+            File.Delete(socketPath);
+            return (new ForkServerProcess(control, process, cgroup, folder, start.Logger), null);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or UnauthorizedAccessException
+            or CgroupException or System.ComponentModel.Win32Exception or FormatException or ArgumentException)
+        {
+            var detail = e is OperationCanceledException && process is not null && cgroup is not null
+                ? $"not ready within {o.StartTimeoutMs} ms: {await StderrAsync(process, cgroup)}" : e.Message;
+            cgroup?.Dispose();
+            process?.Dispose();
+            folder?.Dispose();
+            return (null, $"fork server failed to start: {detail}".Trim());
+        }
+        finally
+        {
+            listener?.Dispose();
+        }
+    }
+
+    /// <summary>Forks a child that isolates itself as inner uid <paramref name="innerUid"/>; returns its C and G pids in the server's namespace.</summary>
+    public Task<(int C, int G)> PreforkAsync(string id, int innerUid)
+    {
+        var ready = new TaskCompletionSource<(int C, int G)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _preforks[id] = ready;
+        _exits[id] = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Send(ControlMessages.Prefork(id, innerUid), []);
+        if (_death is { } death)
+        {
+            ready.TrySetException(new IOException(death));
+        }
+
+        return ready.Task;
+    }
+
+    /// <summary>The child's exit code once it ended; null when the server died first (the run is lost).</summary>
+    public Task<int?> ExitOf(string id) => _exits.TryGetValue(id, out var exit) ? exit.Task : Task.FromResult<int?>(null);
+
+    /// <summary>Hands the program to a preforked child, with the child's ends of its three pipes.</summary>
+    public void Run(string id, string folderName, ExecutionLimits limits, ReadOnlySpan<int> pipeEnds)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        Interlocked.Increment(ref _dispatched);
+        // The rlimits of the launch wrapper (LaunchCommand) for a cold run, in bytes and seconds.
+        Send(ControlMessages.Run(id, folderName, LaunchCommand.OpenFiles, Math.Max(1, limits.FileSizeBytes / 512) * 512, limits.CpuTimeMs / 1000 + 2), pipeEnds);
+    }
+
+    public void RunStarted() => Interlocked.Increment(ref _inFlight);
+
+    public void RunEnded() => Interlocked.Decrement(ref _inFlight);
+
+    public void Drop(string id)
+    {
+        try
+        {
+            Send(ControlMessages.Drop(id), []);
+        }
+        catch (IOException)
+        {
+            // A dead server took its children with it.
+        }
+    }
+
+    /// <summary>Kills the server and everything in its cgroup, as a crash would (for tests: replacement).</summary>
+    internal void Crash() => _cgroup.KillAll();
+
+    /// <summary>Host pids of processes in the server's cgroup, by their pid in the server's pid namespace.</summary>
+    public IReadOnlyList<int> HostPidsOf(IReadOnlyList<int> serverPids) =>
+        NamespacePids.Translate(((IReusableCgroupRun)_cgroup).Pids(), serverPids);
+
+    private void Send(byte[] message, ReadOnlySpan<int> fds)
+    {
+        lock (_sendGate)
+        {
+            if (_death is { } death)
+            {
+                throw new IOException(death);
+            }
+
+            Descriptors.Send(_control.SafeHandle, message, fds);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new byte[4096];
+        string reason;
+        try
+        {
+            int read;
+            while ((read = await _control.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+            {
+                Handle(ControlMessages.Parse(buffer.AsSpan(0, read)));
+            }
+
+            reason = "the fork server exited";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or FormatException)
+        {
+            reason = $"the fork server connection failed: {e.Message}";
+        }
+
+        _death = reason;
+        foreach (var prefork in _preforks.Values)
+        {
+            prefork.TrySetException(new IOException(reason));
+        }
+
+        foreach (var exit in _exits.Values)
+        {
+            exit.TrySetResult(null);
+        }
+    }
+
+    private void Handle(ServerMessage message)
+    {
+        switch (message.Kind)
+        {
+            case ServerMessageKind.Ready when _preforks.TryRemove(message.Id, out var ready):
+                ready.TrySetResult((message.Numbers[0], message.Numbers[1]));
+                break;
+            case ServerMessageKind.Fail when _preforks.TryRemove(message.Id, out var failed):
+                failed.TrySetException(new IOException($"fork server child setup failed: {message.Text}"));
+                break;
+            case ServerMessageKind.Exit:
+                if (_preforks.TryRemove(message.Id, out var early))
+                {
+                    early.TrySetException(new IOException($"fork server child exited during setup ({message.Numbers[0]})"));
+                }
+
+                if (_exits.TryRemove(message.Id, out var exit))
+                {
+                    exit.TrySetResult(message.Numbers[0]);
+                }
+
+                break;
+        }
+    }
+
+    private async Task LogStderrAsync()
+    {
+        try
+        {
+            while (await _process.StandardError.ReadLineAsync() is { } line)
+            {
+                LogServerSaid(_logger, line);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The server is gone.
+        }
+    }
+
+    private static async Task<string> StderrAsync(Process process, ICgroupRun cgroup)
+    {
+        cgroup.KillAll();
+        var stderr = process.StandardError.ReadToEndAsync();
+        return await Task.WhenAny(stderr, Task.Delay(1000)) == stderr ? (await stderr).Trim() : "";
+    }
+
+    /// <summary>The server's own cgroup: the preloaded interpreter, and each child until the host moves it to its run's cgroup.</summary>
+    private static ExecutionLimits ServerLimits(ForkServerOptions o, int maxConcurrent) => new(
+        WallTimeMs: o.StartTimeoutMs, CpuTimeMs: int.MaxValue - 1000, MemoryBytes: o.MemoryBytes,
+        Processes: 64 + 4 * (maxConcurrent + 2 * o.Prefork), OutputBytes: 1, FileSizeBytes: 1L << 40);
+
+    private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    public void Dispose()
+    {
+        _death ??= "the fork server was retired";
+        _control.Dispose();
+        // The whole server cgroup at once: the server, and any child not yet moved to a run's cgroup.
+        _cgroup.Dispose();
+        _process.Dispose();
+        _folder.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fork server: {Line}")]
+    private static partial void LogServerSaid(ILogger logger, string line);
+}
+
+/// <summary>What starting a fork server needs from the service.</summary>
+internal sealed record ForkServerStart(
+    IsolationOptions Isolation, ForkServerOptions Options, ICgroupDriver Cgroups, ProcessLauncher Launcher, string SeccompBpfPath,
+    int MaxConcurrent, ILogger Logger);

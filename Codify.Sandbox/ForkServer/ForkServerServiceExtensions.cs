@@ -1,0 +1,33 @@
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Supervision;
+using Microsoft.Extensions.Options;
+
+namespace Codify.Sandbox.ForkServer;
+
+public static class ForkServerServiceExtensions
+{
+    /// <summary>
+    /// The python fork server (<see cref="ForkServerOptions"/>, section "Sandbox:ForkServer") and <see cref="ISandboxRunner"/>
+    /// as the forking runner in front of the pooled one. With Sandbox:Mode other than ForkServer no server is started and
+    /// every run goes straight to the pooled runner. Call after AddSandboxPool.
+    /// </summary>
+    public static IServiceCollection AddForkServer(this IServiceCollection services)
+    {
+        services.AddOptions<ForkServerOptions>()
+            .BindConfiguration(ForkServerOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate<IOptions<IsolationOptions>>(
+                (fork, isolation) => fork.HostUidBase + fork.HostUidCount <= isolation.Value.HostUidBase
+                    || isolation.Value.HostUidBase + isolation.Value.HostUidCount <= fork.HostUidBase,
+                "Sandbox:ForkServer:HostUidBase/HostUidCount overlap Isolation:HostUidBase/HostUidCount: a forked run could share a host uid with a pooled or cold one")
+            .Validate<IOptions<SandboxOptions>>(
+                (fork, sandbox) => fork.HostUidCount - 1 >= sandbox.Value.MaxConcurrentExecutions + 2 * fork.Prefork,
+                "Sandbox:ForkServer:HostUidCount must cover the server's own uid, Sandbox:MaxConcurrentExecutions and twice Sandbox:ForkServer:Prefork (the idle children of a server and of its replacement)")
+            .ValidateOnStart();
+        services.AddSingleton<ForkServers>();
+        services.AddHostedService(sp => sp.GetRequiredService<ForkServers>());
+        services.AddSingleton<ForkServerRunner>();
+        services.AddSingleton<ISandboxRunner>(sp => sp.GetRequiredService<ForkServerRunner>());
+        return services;
+    }
+}

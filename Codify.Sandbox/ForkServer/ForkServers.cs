@@ -1,0 +1,267 @@
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Readiness;
+using Microsoft.Extensions.Options;
+
+namespace Codify.Sandbox.ForkServer;
+
+/// <summary>
+/// Keeps one fork server running per replica (started once the isolation probe passed) and <see cref="ForkServerOptions.Prefork"/>
+/// children forked ahead of it. A server that dies is replaced; one that served RecycleAfterRuns runs or lived
+/// RecycleAfterMinutes is retired: no new child comes from it, and it is stopped once its last run ended. A server that
+/// cannot start puts python on the pool/cold path (<see cref="ExecutionModeState"/>) and is retried with a backoff.
+/// </summary>
+internal sealed partial class ForkServers(
+    IsolationState isolation,
+    ExecutionModeState modes,
+    ICgroupDriver cgroups,
+    HostUidPool uids,
+    SeccompProvider seccomp,
+    ProcessLauncher launcher,
+    IOptions<IsolationOptions> isolationOptions,
+    IOptions<ForkServerOptions> options,
+    IOptions<SandboxOptions> sandbox,
+    ILogger<ForkServers> logger) : BackgroundService
+{
+    private readonly Lock _gate = new();
+    private readonly List<(ForkServerProcess Server, Task<PreforkedRun?> Child)> _children = [];
+    private readonly List<ForkServerProcess> _retired = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private ForkServerProcess? _current;
+    private int _failures;
+    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+
+    public bool Enabled => sandbox.Value.Mode == SandboxMode.ForkServer;
+
+    /// <summary>Servers started so far (for tests: replacement and recycling).</summary>
+    internal int ServersStarted { get; private set; }
+
+    /// <summary>Preforked children of the current server ready for a program.</summary>
+    internal int ReadyChildren
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _children.Count(c => ReferenceEquals(c.Server, _current) && c.Child.IsCompletedSuccessfully && c.Child.Result is not null);
+            }
+        }
+    }
+
+    /// <summary>The current server (for tests: killing it).</summary>
+    internal ForkServerProcess? Current => _current;
+
+    /// <summary>A live preforked child of the current server (waiting for one being forked if none is ready); null: none.</summary>
+    public async Task<PreforkedRun?> TakeAsync()
+    {
+        for (var attempt = 0; attempt <= options.Value.Prefork; attempt++)
+        {
+            (ForkServerProcess Server, Task<PreforkedRun?> Child) entry;
+            lock (_gate)
+            {
+                var index = _children.FindIndex(c => c.Child.IsCompletedSuccessfully && c.Child.Result is not null);
+                if (index < 0 && _children.Count == 0)
+                {
+                    return null;
+                }
+
+                entry = _children[Math.Max(index, 0)];
+                _children.Remove(entry);
+            }
+
+            _wake.Release();
+            if (await entry.Child is { } child)
+            {
+                if (child.IsAlive && ReferenceEquals(entry.Server, _current))
+                {
+                    return child;
+                }
+
+                child.Dispose();
+            }
+        }
+
+        return null;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        modes.Configure(sandbox.Value.Mode.ToString());
+        if (!Enabled)
+        {
+            return;
+        }
+
+        isolation.ReadinessChanged += Poke;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (isolation.IsReady)
+                {
+                    await KeepServerAsync();
+                    Fill();
+                }
+
+                ReapRetired();
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            isolation.ReadinessChanged -= Poke;
+            await DrainAsync();
+        }
+    }
+
+    private void Poke() => _wake.Release();
+
+    private async Task KeepServerAsync()
+    {
+        var o = options.Value;
+        if (_current is { } server && (server.Death is not null || server.Dispatched >= o.RecycleAfterRuns
+            || DateTimeOffset.UtcNow - server.StartedAt > TimeSpan.FromMinutes(o.RecycleAfterMinutes)))
+        {
+            if (server.Death is { } death)
+            {
+                LogServerDied(logger, death);
+            }
+
+            lock (_gate)
+            {
+                _current = null;
+                _retired.Add(server);
+            }
+        }
+
+        if (_current is not null || DateTimeOffset.UtcNow < _retryAt)
+        {
+            return;
+        }
+
+        string? failure;
+        ForkServerProcess? started;
+        try
+        {
+            var start = new ForkServerStart(isolationOptions.Value, o, cgroups, launcher, seccomp.Filter.BpfPath,
+                sandbox.Value.MaxConcurrentExecutions, logger);
+            (started, failure) = await ForkServerProcess.StartAsync(start);
+        }
+        catch (Seccomp.SeccompException e)
+        {
+            (started, failure) = (null, e.Message);
+        }
+
+        if (started is null)
+        {
+            _failures++;
+            var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(_failures - 1, 6))));
+            _retryAt = DateTimeOffset.UtcNow + backoff;
+            modes.FellBack(failure!);
+            LogStartFailed(logger, backoff.TotalSeconds, failure);
+            return;
+        }
+
+        _failures = 0;
+        ServersStarted++;
+        _current = started;
+        modes.Recovered();
+    }
+
+    private void Fill()
+    {
+        lock (_gate)
+        {
+            if (_current is not { } server)
+            {
+                return;
+            }
+
+            // A failed prefork holds nothing: it makes room, and a server that keeps failing them dies and is replaced.
+            _children.RemoveAll(c => c.Child.IsCompleted && (!c.Child.IsCompletedSuccessfully || c.Child.Result is null));
+            while (_children.Count(c => ReferenceEquals(c.Server, server)) < options.Value.Prefork)
+            {
+                _children.Add((server, PreforkAsync(server)));
+            }
+        }
+    }
+
+    private async Task<PreforkedRun?> PreforkAsync(ForkServerProcess server)
+    {
+        await Task.Yield();
+        try
+        {
+            return await PreforkedRun.CreateAsync(server, cgroups, uids, options.Value);
+        }
+        catch (Exception e) when (e is IOException or CgroupException or UnauthorizedAccessException or TimeoutException)
+        {
+            LogPreforkFailed(logger, e.Message);
+            return null;
+        }
+        finally
+        {
+            _wake.Release();
+        }
+    }
+
+    private void ReapRetired()
+    {
+        List<ForkServerProcess> done;
+        List<Task<PreforkedRun?>> idle;
+        lock (_gate)
+        {
+            // Idle children of a retired server are never handed out: dropped at once.
+            idle = _children.Where(c => !ReferenceEquals(c.Server, _current) && c.Child.IsCompleted).Select(c => c.Child).ToList();
+            _children.RemoveAll(c => idle.Contains(c.Child));
+            done = _retired.Where(s => s.InFlight == 0 && !_children.Any(c => ReferenceEquals(c.Server, s))).ToList();
+            _retired.RemoveAll(done.Contains);
+        }
+
+        idle.ForEach(c => c.Result?.Dispose());
+        done.ForEach(s => s.Dispose());
+    }
+
+    private async Task DrainAsync()
+    {
+        List<Task<PreforkedRun?>> children;
+        lock (_gate)
+        {
+            children = _children.Select(c => c.Child).ToList();
+            _children.Clear();
+        }
+
+        foreach (var child in children)
+        {
+            try
+            {
+                (await child)?.Dispose();
+            }
+            catch (Exception e) when (e is IOException or CgroupException)
+            {
+                // Going down with its server.
+            }
+        }
+
+        _current?.Dispose();
+        _retired.ForEach(s => s.Dispose());
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fork server failed to start; python runs use the pool or start cold; retrying in {BackoffSeconds} s: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, double backoffSeconds, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fork server died and is replaced: {Reason}")]
+    private static partial void LogServerDied(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A fork server child could not be prepared: {Reason}")]
+    private static partial void LogPreforkFailed(ILogger logger, string reason);
+}

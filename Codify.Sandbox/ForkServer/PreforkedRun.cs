@@ -1,0 +1,138 @@
+using System.IO.Pipes;
+using Codify.Contracts;
+using Codify.Sandbox.Cgroups;
+using Codify.Sandbox.Launch;
+using Codify.Sandbox.Pool;
+using Codify.Sandbox.Workspace;
+using Microsoft.Win32.SafeHandles;
+
+namespace Codify.Sandbox.ForkServer;
+
+/// <summary>
+/// A child forked ahead of time: in its own user (its own host uid), pid, mount, net, ipc and uts namespaces, with fresh
+/// tmpfs mounts, moved by the host into a cgroup of its own with idle caps, waiting for a program. Used once.
+/// </summary>
+internal sealed class PreforkedRun(ForkServerProcess server, string id, IReusableCgroupRun cgroup, HostUidPool.Lease uid) : IDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
+
+    private bool _handedOver;
+
+    public ForkServerProcess Server { get; } = server;
+
+    public bool IsAlive => Server.Death is null && !Server.ExitOf(id).IsCompleted;
+
+    /// <summary>Forks, isolates and joins one child; a failure leaves nothing behind.</summary>
+    public static async Task<PreforkedRun> CreateAsync(ForkServerProcess server, ICgroupDriver cgroups, HostUidPool uids, ForkServerOptions options)
+    {
+        var (first, count) = options.RunUids;
+        var uid = uids.Acquire(first, count);
+        var id = Guid.NewGuid().ToString("N");
+        IReusableCgroupRun? cgroup = null;
+        try
+        {
+            cgroup = cgroups.Create($"fork-{id}", IdleLimits) as IReusableCgroupRun
+                ?? throw new CgroupException("the cgroup driver cannot re-target a run");
+            var (c, g) = await server.PreforkAsync(id, uid.Uid - options.HostUidBase).WaitAsync(ReadyTimeout);
+            // One burst of cgroup.procs writes: on cgroup v1 the first one waits for RCU (~10 ms), the rest come cheap.
+            var hostPids = server.HostPidsOf([g, c]);
+            foreach (var procs in cgroup.ProcsFiles)
+            {
+                foreach (var pid in hostPids)
+                {
+                    File.WriteAllText(procs, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            return new PreforkedRun(server, id, cgroup, uid);
+        }
+        catch
+        {
+            server.Drop(id);
+            cgroup?.Dispose();
+            uid.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Hands the program over, as a warm sandbox's dispatch does: cgroup named after the execution, the run's limits, usage
+    /// restarted; the program file written to the spool; pipes created and passed; the launcher's header written; its ready
+    /// byte read. Returns the run to supervise, or why not (nothing of the program ran; dispose this and run it elsewhere).
+    /// </summary>
+    public async Task<(ForkedRun? Run, string? Failure)> DispatchAsync(string executionId, ExecutionSpec spec, LanguageInfo python)
+    {
+        if (!IsAlive)
+        {
+            return (null, Server.Death ?? "the preforked child exited while idle");
+        }
+
+        RunFolder? folder = null;
+        var ends = new List<int>();
+        try
+        {
+            cgroup.Rename($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}");
+            cgroup.ApplyLimits(spec.Limits);
+            cgroup.ResetUsage();
+            folder = RunFolder.Create(Server.SpoolRoot, executionId);
+            folder.WriteFile(python.FileName, spec.ProgramFiles(python)[0].Content);
+            var (stdinRead, stdinWrite) = Descriptors.Pipe();
+            ends.AddRange([stdinRead, stdinWrite]);
+            var (stdoutRead, stdoutWrite) = Descriptors.Pipe();
+            ends.AddRange([stdoutRead, stdoutWrite]);
+            var (stderrRead, stderrWrite) = Descriptors.Pipe();
+            ends.AddRange([stderrRead, stderrWrite]);
+            Server.Run(id, Path.GetFileName(folder.Path), spec.Limits, [stdinRead, stdoutWrite, stderrWrite]);
+            // The child holds its own copies now; the host keeps only its ends, so EOF means the run closed them.
+            foreach (var end in new[] { stdinRead, stdoutWrite, stderrWrite })
+            {
+                Descriptors.Close(end);
+                ends.Remove(end);
+            }
+
+            var stdin = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(stdinWrite, ownsHandle: true));
+            var stdout = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(stdoutRead, ownsHandle: true));
+            var stderr = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(stderrRead, ownsHandle: true));
+            ends.Clear();
+            var run = new ForkedRun(Server, id, cgroup, uid, folder, stdin, stdout, stderr);
+            _handedOver = true;
+            // One write well under the pipe's capacity (arguments are at most 8 KiB): it never waits for the reader.
+            await stdin.WriteAsync(WarmLaunchers.Header(spec.Args));
+            var ready = new byte[1];
+            using var timeout = new CancellationTokenSource(ReadyTimeout);
+            if (await stdout.ReadAsync(ready, timeout.Token) != 1 || ready[0] != WarmLaunchers.ReadyByte)
+            {
+                run.Dispose();
+                return (null, "the forked child did not start its program");
+            }
+
+            return (run, null);
+        }
+        catch (Exception e) when (e is CgroupException or IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            ends.ForEach(Descriptors.Close);
+            if (!_handedOver)
+            {
+                folder?.Dispose();
+            }
+
+            return (null, $"dispatch failed: {e.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_handedOver)
+        {
+            return;
+        }
+
+        Server.Drop(id);
+        cgroup.Dispose();
+        uid.Dispose();
+    }
+
+    /// <summary>Caps of an idle preforked child (C and G, copy-on-write pages of the server); the run's own replace them.</summary>
+    internal static readonly ExecutionLimits IdleLimits = new(
+        WallTimeMs: 1000, CpuTimeMs: 1000, MemoryBytes: 64L << 20, Processes: 8, OutputBytes: 1, FileSizeBytes: 1);
+}

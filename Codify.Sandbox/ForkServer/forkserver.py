@@ -1,0 +1,331 @@
+# The fork server: a long-lived sandboxed python with the common libraries loaded. Every run forks from it and is
+# isolated in the child BEFORE any of its code runs (see docs/fork-server.md). Only the host talks to it, over one
+# unix socket; no user code ever runs in this process. The host appends the warm pool's launcher (WarmLaunchers) after
+# this file: a forked run leaves _codify_serve() by exception and runs that launcher at module level, exactly as a warm
+# sandbox does, so its stack, __main__, sys.argv and tracebacks are the warm (= cold) ones.
+class _CodifyForked(BaseException):
+    pass
+
+
+def _codify_serve():
+    import sys
+    # argv: -c, the preloads (comma-separated), the tmpfs size cap of a run's /tmp, /dev/shm and /box.
+    preloads = [p for p in sys.argv[1].split(',') if p]
+    tmpfs_bytes = int(sys.argv[2])
+    slots = int(sys.argv[3])
+    del sys.argv[1:]
+    import importlib
+    for name in preloads:
+        importlib.import_module(name)
+    keep = set(sys.modules)
+    import ctypes, gc, os, select, signal, socket, struct
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+    NR_SECCOMP, NR_CAPSET = {'x86_64': (317, 126), 'aarch64': (277, 91)}[os.uname().machine]
+    MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+    CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
+        0x20000, 0x2000000, 0x4000000, 0x8000000, 0x10000000, 0x20000000, 0x40000000)
+
+    def check(result, what):
+        if result != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f'{what}: {os.strerror(err)}')
+
+    def mount(source, target, fstype, flags, data=None):
+        check(libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
+                         data and data.encode()), f'mount {target}')
+
+    def write(path, text):
+        with open(path, 'w') as f:
+            f.write(text)
+
+    def loopback_up():
+        # The same as bwrap's: lo up in the run's own network namespace, nothing else.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            import fcntl
+            req = struct.pack('16sH', b'lo', 0)
+            flags = struct.unpack('16sH', fcntl.ioctl(s, 0x8913, req)[:18])[1]
+            fcntl.ioctl(s, 0x8914, struct.pack('16sH', b'lo', flags | 1))
+
+    def drop_capabilities():
+        # Bounding set first (needs CAP_SETPCAP, still held), then ambient, then every set to empty.
+        for cap in range(64):
+            if libc.prctl(24, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # PR_CAPBSET_DROP; EINVAL: past the last cap
+                break
+        check(libc.prctl(47, 4, 0, 0, 0), 'clear ambient capabilities')  # PR_CAP_AMBIENT, CLEAR_ALL
+        header = struct.pack('Ii', 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
+        data = ctypes.create_string_buffer(24)
+        check(libc.syscall(NR_CAPSET, ctypes.c_char_p(header), data), 'capset')
+
+    def load_seccomp(bpf):
+        check(libc.prctl(38, 1, 0, 0, 0), 'no_new_privs')  # PR_SET_NO_NEW_PRIVS
+        program = ctypes.create_string_buffer(bpf, len(bpf))
+        fprog = struct.pack('HxxxxxxQ', len(bpf) // 8, ctypes.addressof(program))
+        check(libc.syscall(NR_SECCOMP, 1, 0, ctypes.c_char_p(fprog)), 'seccomp')  # SECCOMP_SET_MODE_FILTER
+
+    def inotify_shares():
+        # Kernel per-user counts (inotify instances and watches) are charged at every user namespace level, and above the
+        # server's own namespace every run counts as the server's owner: each run gets its share of the host's limits, so
+        # one run hoarding them cannot starve the others (a cold run has its own host uid at that level).
+        shares = {}
+        for name, host in (('max_inotify_instances', 'max_user_instances'), ('max_inotify_watches', 'max_user_watches')):
+            with open(f'/proc/sys/fs/inotify/{host}') as f:
+                shares[name] = max(1, int(f.read()) // slots)
+        return shares
+
+    def look_like_bwrap():
+        # bwrap is pid 1 of a cold run: /proc/1/cmdline says so here too (the name fits over "/usr/bin/python3").
+        with open('/proc/self/stat') as f:
+            arg_start = int(f.read().rsplit(')', 1)[1].split()[45])
+        name = b'/usr/bin/bwrap\0\0'
+        if ctypes.string_at(arg_start, 16) == b'/usr/bin/python3':
+            ctypes.memmove(arg_start, name, len(name))
+
+    def status_code(status):
+        # What bwrap reports for its child: the exit code, or 128 + the signal that killed it.
+        return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+
+    # fd 3: the seccomp filter the launch wrapper opened (as for every sandbox); read once, every run loads it.
+    bpf = b''
+    while chunk := os.read(3, 1 << 16):
+        bpf += chunk
+    os.close(3)
+    shares = inotify_shares()
+    control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    control.connect('/.codify/control/s')
+
+    def child_setup(uid, channel):
+        """Runs in C, the run's outer process (like bwrap's outer process): own user and namespaces, then G."""
+        # Dies with the server: a run never outlives its server unmanaged (the server's pid namespace kills it too).
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        libc.prctl(4, 1, 0, 0, 0)  # changing uid made it non-dumpable: its own /proc files would be root's, unwritable
+        # A user namespace of its own mapping only this run's host uid to nobody: concurrent runs never share a uid.
+        check(libc.unshare(CLONE_NEWUSER), 'unshare user')
+        write('/proc/self/setgroups', 'deny')
+        write('/proc/self/uid_map', f'65534 {uid} 1')
+        write('/proc/self/gid_map', f'65534 {uid} 1')
+        check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID), 'unshare namespaces')
+        socket.sethostname('codify')
+        loopback_up()
+        g = os.fork()
+        if g == 0:
+            init_setup(channel)
+        channel.sendmsg([f'ready {os.getpid()} {g}'.encode()])
+        channel.close()
+        while True:
+            pid, status = os.waitpid(-1, 0)
+            if pid == g:
+                os._exit(status_code(status))
+
+    def init_setup(channel):
+        """Runs in G, pid 1 of the run's pid namespace (like bwrap's pid 1): fresh mounts, then waits for the run."""
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+        mount(None, '/', None, MS_REC | MS_PRIVATE)
+        mount('proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for name, share in shares.items():
+            write(f'/proc/sys/user/{name}', str(share))
+        for path in ('/tmp', '/dev/shm', '/box'):
+            # Fresh size-capped tmpfs mounts: nothing of an earlier or concurrent run, capped like a cold run's.
+            mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, f'mode=0755,size={tmpfs_bytes}')
+        spool = os.open('/.codify/spool', os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        # The control socket and every other run's program file disappear from this run's view.
+        mount('tmpfs', '/.codify', 'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY, 'mode=0755,size=4096')
+        msg, fds, _, _ = socket.recv_fds(channel, 4096, 3)
+        if len(fds) != 3:
+            os._exit(125)
+        _, _, folder, nofile, fsize, cpu = msg.decode().split()
+        channel.close()
+        # Joined to the run's cgroup by the host by now: the cgroup namespace roots the program's view there, as bwrap's.
+        check(libc.unshare(CLONE_NEWCGROUP), 'unshare cgroup')
+        with open('/box/main.py', 'w'):
+            pass
+        mount(f'/proc/self/fd/{spool}/{folder}/main.py', '/box/main.py', None, MS_BIND)
+        # The program's file is read-only: it cannot rewrite itself.
+        mount(None, '/box/main.py', None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(spool)
+        # No capability is left from here on, in pid 1 or the program; pid 1 is as confined as the program (same seccomp
+        # filter), so a program that takes it over (same uid: /proc/1/mem) gains nothing.
+        drop_capabilities()
+        p = os.fork()
+        if p == 0:
+            program_setup(fds, int(nofile), int(fsize), int(cpu))
+        for fd in fds:
+            os.close(fd)
+        null = os.open('/dev/null', os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+        look_like_bwrap()
+        load_seccomp(bpf)
+        code = 0
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except ChildProcessError:
+                os._exit(code)
+            if pid == p:
+                # Like bwrap's pid 1: the run ends when its program does; the pid namespace takes the rest with it.
+                os._exit(status_code(status))
+
+    def program_setup(fds, nofile, fsize, cpu):
+        """Runs in P, the program's process: the last layers, then the launcher (module level, after this file)."""
+        import resource
+        os.setsid()  # bwrap --new-session: no TIOCSTI into a terminal
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        # Nothing of the server reaches the program but its own three pipes: not the control socket, not the spool.
+        os.closerange(3, 1 << 20)
+        os.chdir('/box')
+        for limit, value in ((resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, nofile),
+                             (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CPU, cpu)):
+            resource.setrlimit(limit, (value, value))
+        load_seccomp(bpf)
+        # Random state of its own: python's random reseeds itself at fork; numpy's legacy global generator does not.
+        if 'numpy' in sys.modules:
+            sys.modules['numpy'].random.seed()
+        if 'tempfile' in sys.modules:
+            sys.modules['tempfile']._name_sequence = None
+        # sys.modules as a fresh interpreter's plus the preloads: the server's own imports are forgotten.
+        for name in [n for n in sys.modules if n not in keep]:
+            del sys.modules[name]
+        raise _CodifyForked(finish)
+
+    def finish(launch):
+        """
+        Runs the launcher, then ends the program as python's own shutdown would (non-daemon threads joined, atexit
+        handlers, stdio flushed, SystemExit turned into the exit code and message) and exits without tearing the preloaded
+        modules down: that teardown would copy most of the shared image into the run (tens of MB, tens of ms of CPU).
+        """
+        try:
+            launch()
+            code = 0
+        except SystemExit as e:
+            code = e.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            try:
+                print(code, file=sys.stderr)
+            except Exception:
+                pass
+            code = 1
+        if 'threading' in sys.modules:
+            sys.modules['threading']._shutdown()
+        import atexit
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                code = 120 if stream is sys.stdout else code
+        os._exit(code & 0xff)
+
+    children = {}      # id -> (C's pid, the server's end of its channel)
+    by_pid = {}        # C's pid -> id
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    gc.collect()
+    # Preloaded objects never move again: forked runs share their pages instead of copying them on the first gc.
+    gc.freeze()
+    control.send(f'hello {os.getpid()}'.encode())
+    poller = select.poll()
+    poller.register(control, select.POLLIN)
+    poller.register(wake_r, select.POLLIN)
+    while True:
+        for fd, _ in poller.poll():
+            if fd == wake_r:
+                while True:
+                    try:
+                        os.read(wake_r, 512)
+                    except BlockingIOError:
+                        break
+                while True:
+                    try:
+                        pid, status = os.waitpid(-1, os.WNOHANG)
+                    except ChildProcessError:
+                        break
+                    if pid == 0:
+                        break
+                    if (run := by_pid.pop(pid, None)) is not None:
+                        channel = children.pop(run)[1]
+                        if channel is not None:
+                            try:
+                                poller.unregister(channel)
+                            except KeyError:
+                                pass
+                            channel.close()
+                        control.send(f'exit {run} {status_code(status)}'.encode())
+            elif fd == control.fileno():
+                msg, fds, _, _ = socket.recv_fds(control, 4096, 3)
+                if not msg:
+                    os._exit(0)
+                words = msg.decode().split()
+                if words[0] == 'prefork':
+                    run, uid = words[1], int(words[2])
+                    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                    pid = os.fork()
+                    if pid == 0:
+                        try:
+                            signal.set_wakeup_fd(-1)
+                            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                            control.close()
+                            os.close(wake_r)
+                            os.close(wake_w)
+                            ours.close()
+                            for _, (_, other) in children.items():
+                                if other is not None:
+                                    other.close()
+                            child_setup(uid, theirs)
+                        except _CodifyForked:
+                            raise
+                        except BaseException as e:
+                            try:
+                                os.write(2, f'codify fork server: run {run} setup failed in pid {os.getpid()}: {e!r} {__import__("traceback").format_exc()}\n'.encode())
+                                theirs.sendmsg([f'fail {e}'.encode()])
+                            finally:
+                                os._exit(125)
+                    theirs.close()
+                    children[run] = (pid, ours)
+                    by_pid[pid] = run
+                    poller.register(ours, select.POLLIN)
+                elif words[0] == 'run':
+                    run = words[1]
+                    channel = children.get(run, (0, None))[1]
+                    if channel is None:
+                        control.send(f'exit {run} 125'.encode())
+                    else:
+                        channel.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('3i', *fds))])
+                    for f in fds:
+                        os.close(f)
+                elif words[0] == 'drop':
+                    if (entry := children.get(words[1])) is not None:
+                        os.kill(entry[0], signal.SIGKILL)
+            else:
+                run = next((r for r, (_, ch) in children.items() if ch is not None and ch.fileno() == fd), None)
+                if run is None:
+                    poller.unregister(fd)
+                    continue
+                pid, channel = children[run]
+                data = channel.recv(4096)
+                words = data.decode().split(maxsplit=1) if data else ['fail', 'setup ended']
+                # One message per child: ready (G keeps its end, for the run) or why its setup failed.
+                poller.unregister(channel)
+                if words[0] == 'ready':
+                    control.send(f'ready {run} {words[1]}'.encode())
+                else:
+                    control.send(f'fail {run} {words[1] if len(words) > 1 else ""}'.encode())
+                    channel.close()
+                    children[run] = (pid, None)
+
+
+try:
+    _codify_serve()
+except _CodifyForked as forked:
+    _codify_finish = forked.args[0]
+    del forked
