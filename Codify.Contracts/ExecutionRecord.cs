@@ -21,6 +21,10 @@ public sealed record ExecutionRecord
     public bool? StderrTruncated { get; init; }
     public string? LimitExceeded { get; init; }
     public string? Message { get; init; }
+    public IReadOnlyList<RichOutput>? Outputs { get; init; }
+    public bool? OutputsTruncated { get; init; }
+    public IReadOnlyList<ReturnedFile>? Files { get; init; }
+    public bool? FilesTruncated { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
@@ -47,5 +51,9 @@ public sealed record ExecutionRecord
             StderrTruncated = result?.StderrTruncated,
             LimitExceeded = result?.LimitExceeded,
             Message = result?.Message,
+            Outputs = result?.Outputs,
+            OutputsTruncated = result?.OutputsTruncated,
+            Files = result?.Files,
+            FilesTruncated = result?.FilesTruncated,
         };
 }

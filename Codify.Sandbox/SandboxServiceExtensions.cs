@@ -1,4 +1,5 @@
 using Codify.Hosting;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Jobs;
@@ -36,6 +37,11 @@ public static class SandboxServiceExtensions
             host.ShutdownTimeout = TimeSpan.FromSeconds(sandbox.Value.StopGraceSeconds + 10));
         builder.Services.AddOptions<IsolationOptions>()
             .BindConfiguration(IsolationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<CaptureOptions>()
+            .BindConfiguration(CaptureOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
+using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Supervision;
 
@@ -11,7 +13,7 @@ namespace Codify.Sandbox.Supervision;
 /// Watches one started sandbox (cold, or warm once its program is handed over): wall clock, run-wide CPU time (from the
 /// cgroup), output budget, cancellation. Shared by both paths, so the verdict, the statistics and stdin are one code path.
 /// </summary>
-internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<RunSupervisor> logger)
+internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<CaptureOptions> capture, ILogger<RunSupervisor> logger)
 {
     /// <summary>How often the cgroup's CPU counter is read: a CPU-limit overrun lasts at most this long.</summary>
     private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
@@ -25,6 +27,12 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         var result = await WatchAsync(sandbox.Process, sandbox.Cgroup, spec, sandbox.FailureMarker, onOutput, stdin, cancellationToken);
+        if (spec.Captures)
+        {
+            // Read after every process of the run is gone: nothing can write the channel while the host reads it.
+            result = CaptureReader.Attach(result, Path.Combine(sandbox.Folder.Path, CaptureFiles.ChannelFile), spec, capture.Value);
+        }
+
         if (result.Status == ExecutionStatus.InternalError)
         {
             // A broken layer must not meet the next program: nothing runs until the probe passes again.
