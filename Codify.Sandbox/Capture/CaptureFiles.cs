@@ -5,12 +5,14 @@ using Codify.Sandbox.Launch;
 namespace Codify.Sandbox.Capture;
 
 /// <summary>
-/// What a capturing python sandbox is given: the capture module (read-only), the request saying what to capture and the
-/// caps (read-only; a warm sandbox's is refilled at dispatch), and the channel file it writes its records to.
+/// What a capturing sandbox is given: the capture module (read-only; python's, or node's preload), the request saying what
+/// to capture and the caps (read-only; a warm sandbox's is refilled at dispatch), and the channel file it writes records to.
 /// </summary>
 internal static class CaptureFiles
 {
     public const string ModuleFile = "codify_capture.py";
+    public const string NodeModuleFile = "codify_capture.js";
+    public const string NodeModulePath = BubblewrapCommand.LauncherDir + "/" + NodeModuleFile;
     public const string RequestFile = "capture.json";
     public const string ChannelFile = "capture.out";
     public const string ModulePath = BubblewrapCommand.LauncherDir + "/" + ModuleFile;
@@ -25,18 +27,21 @@ internal static class CaptureFiles
     /// <summary>The cold runner's program (`python3 -E -s -u -c BOOT args`): the module runs the entry as __main__.</summary>
     public const string PythonBoot = LoadModule + ";_m.main()";
 
-    private static readonly Lazy<string> ModuleText = new(() =>
-    {
-        using var stream = typeof(CaptureFiles).Assembly.GetManifestResourceStream(ModuleFile)
-            ?? throw new InvalidOperationException($"{ModuleFile} is not embedded in the Sandbox assembly");
-        return new StreamReader(stream).ReadToEnd();
-    });
-
-    public static string Module => ModuleText.Value;
+    private static readonly Lazy<string> PythonModule = new(() => Embedded(ModuleFile));
+    private static readonly Lazy<string> NodeModule = new(() => Embedded(NodeModuleFile));
 
     /// <summary>The read-only files of a capturing sandbox (name in the run folder, content, path inside).</summary>
-    public static IReadOnlyList<(string Name, string Content, string SandboxPath)> ReadOnly(string request) =>
-        [(ModuleFile, Module, ModulePath), (RequestFile, request, RequestPath)];
+    public static IReadOnlyList<(string Name, string Content, string SandboxPath)> ReadOnly(LanguageInfo language, string request) =>
+        language.Name == Languages.Python.Name
+            ? [(ModuleFile, PythonModule.Value, ModulePath), (RequestFile, request, RequestPath)]
+            : [(NodeModuleFile, NodeModule.Value, NodeModulePath), (RequestFile, request, RequestPath)];
+
+    private static string Embedded(string name)
+    {
+        using var stream = typeof(CaptureFiles).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{name} is not embedded in the Sandbox assembly");
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     public static (string Name, string SandboxPath) Channel => (ChannelFile, ChannelPath);
 

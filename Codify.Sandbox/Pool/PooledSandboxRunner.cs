@@ -46,7 +46,7 @@ internal sealed partial class PooledSandboxRunner(
                 try
                 {
                     var failure = await warm.DispatchAsync(executionId, spec,
-                        spec.Captures && CapturingLaunch.Serves(warm.Language) ? CaptureFiles.Request(spec, warm.Language, capture.Value) : null);
+                        spec.Captures && CapturingLaunch.ServesWarm(warm.Language) ? CaptureFiles.Request(spec, warm.Language, capture.Value) : null);
                     if (failure is null)
                     {
                         Count("warm", null);
@@ -88,7 +88,7 @@ internal sealed partial class PooledSandboxRunner(
         }
 
         // Only python sandboxes carry the capture channel; node's returned files are collected by a cold run's preload.
-        if (spec.ReturnFiles && !CapturingLaunch.Serves(language))
+        if (spec.ReturnFiles && !CapturingLaunch.ServesWarm(language))
         {
             return "files asked of a language without a warm capture";
         }
