@@ -20,6 +20,12 @@ public sealed record ExecutionResult
     /// <summary>A human-readable reason, set for internal errors and limit verdicts.</summary>
     public string? Message { get; init; }
 
+    /// <summary>Rich outputs (last expression's value, figures, tables), when the run produced any; null otherwise.</summary>
+    public IReadOnlyList<RichOutput>? Outputs { get; init; }
+
+    /// <summary>For a session cell that ended its session (the interpreter had to be killed): why. Null otherwise.</summary>
+    public string? SessionEnded { get; init; }
+
     public static ExecutionResult InternalError(string message) =>
         new() { Status = ExecutionStatus.InternalError, Message = message };
 }
