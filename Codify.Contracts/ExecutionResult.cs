@@ -32,6 +32,9 @@ public sealed record ExecutionResult
     /// <summary>Set when files were asked for: true when some were left out for the caps.</summary>
     public bool? FilesTruncated { get; init; }
 
+    /// <summary>For a session cell that ended its session (the interpreter had to be killed): why. Null otherwise.</summary>
+    public string? SessionEnded { get; init; }
+
     public static ExecutionResult InternalError(string message) =>
         new() { Status = ExecutionStatus.InternalError, Message = message };
 }

@@ -7,6 +7,8 @@ namespace Codify.Contracts;
 /// With <see cref="Interactive"/>, standard input stays open after <see cref="Stdin"/>: more arrives while the program
 /// runs (see <see cref="StdinScript"/>) until the client closes it.
 /// With <see cref="Outputs"/>, the result carries rich outputs; with <see cref="ReturnFiles"/>, the files the program wrote.
+/// With <see cref="SessionId"/>, it is a cell of that session: it runs in the session's live interpreter on the session's
+/// replica (its job goes to that replica's session stream, <see cref="RedisKeys.SessionRequests"/>).
 /// </summary>
 public sealed record ExecutionSpec(
     string Language,
@@ -18,7 +20,8 @@ public sealed record ExecutionSpec(
     IReadOnlyList<string>? Args = null,
     bool Interactive = false,
     bool Outputs = false,
-    bool ReturnFiles = false)
+    bool ReturnFiles = false,
+    string? SessionId = null)
 {
     /// <summary>Whether the run's sandbox needs the capture channel (see Codify.Sandbox's Capture room).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

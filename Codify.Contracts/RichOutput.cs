@@ -1,9 +1,9 @@
 namespace Codify.Contracts;
 
 /// <summary>
-/// One rich output of a run, as a notebook shows it: <c>image/png</c> (base64), <c>text/html</c> or <c>text/plain</c>.
-/// Produced by the sandbox's capture (matplotlib figures, the value of a trailing expression), parsed by the Sandbox
-/// service with caps: never part of stdout.
+/// One rich output of a run, notebook style: <see cref="Type"/> is a MIME type (<c>text/plain</c>, <c>text/html</c>,
+/// <c>image/png</c>); <see cref="Data"/> is the text itself, or base64 for binary types. Produced by the sandbox's capture
+/// (matplotlib figures, the value of a trailing expression), parsed by the Sandbox service with caps: never part of stdout.
 /// </summary>
 public sealed record RichOutput(string Type, string Data)
 {

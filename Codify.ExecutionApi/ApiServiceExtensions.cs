@@ -14,6 +14,7 @@ using Codify.ExecutionApi.Listing;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston.Connect;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sessions;
 using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
 using Codify.ExecutionApi.Telemetry;
@@ -61,6 +62,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<Streaming.EventReplay>();
         builder.Services.AddSingleton<Interactive.StdinRelay>();
         builder.Services.AddExecutionIntake();
+        builder.Services.AddSessions();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
         builder.Services.AddQueueExpiry();

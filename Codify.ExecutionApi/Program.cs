@@ -19,6 +19,7 @@ app.UseExecutionWebSockets();
 
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
+app.MapSessionsApi();
 app.MapRuntimesApi();
 app.MapPistonApi();
 app.MapHealthApi();
