@@ -11,6 +11,7 @@ using Codify.ExecutionApi.Hosting;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
+using Codify.ExecutionApi.Mcp;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston.Connect;
 using Codify.ExecutionApi.Runtimes;
@@ -74,6 +75,7 @@ public static class ApiServiceExtensions
         builder.AddExecutionSockets();
         builder.AddPistonConnect();
         builder.AddApiTelemetry();
+        builder.AddCodifyMcp();
         return builder;
     }
 
