@@ -27,9 +27,9 @@ public static class ServiceSettings
     /// <c>Section__Key</c> given to the AppHost (<c>Callbacks__Secret=... ./run.sh</c>) goes to the service that reads it.
     /// </summary>
     public static readonly string[] ExecutionApiSections =
-        ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "WebSockets"];
+        ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "Sessions", "WebSockets"];
 
-    public static readonly string[] SandboxSections = ["Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox"];
+    public static readonly string[] SandboxSections = ["Capture", "Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox"];
 
     /// <summary>Passes every key set under the named sections, as <c>Section__Key</c> environment variables.</summary>
     public static IResourceBuilder<T> WithSectionsFrom<T>(this IResourceBuilder<T> builder, IConfiguration configuration, IEnumerable<string> sections)
