@@ -9,6 +9,7 @@ using Codify.Sandbox.Pool;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
+using Codify.Sandbox.Sessions;
 using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
 using Codify.Sandbox.Workspace;
@@ -67,6 +68,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddReplicaRegistration();
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();
+        builder.Services.AddSessionHost();
         builder.Services.AddHostedService<SandboxHeartbeat>();
         builder.Services.AddHostedService<RuntimePublisher>();
 

@@ -21,6 +21,11 @@ public sealed record SessionRequest(SessionRequestKind Kind, string RequestId, s
 {
     public string? Path { get; init; }
     public string? Data { get; init; }
+
+    /// <summary>The API's caps for file operations (Sessions:MaxFileBytes, Sessions:MaxFiles), applied inside the sandbox.</summary>
+    public long MaxBytes { get; init; }
+
+    public int MaxFiles { get; init; }
 }
 
 /// <summary>

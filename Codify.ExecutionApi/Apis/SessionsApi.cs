@@ -3,6 +3,7 @@ using Codify.Contracts.Sessions;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Codify.ExecutionApi.Apis;
 
@@ -26,7 +27,7 @@ public static partial class SessionsApi
             .WithSummary("End a session: its sandbox, processes and files are gone.");
         api.MapPost("/{id}/execute", ExecuteAsync)
             .WithName("ExecuteCell")
-            .WithSummary("Run one cell in the session and answer its result (one cell at a time: 409 while one runs).");
+            .WithSummary("Run one cell in the session and answer its result (one cell at a time: 409 while one runs); wait=false answers 202 at once.");
         MapFiles(api);
         return api;
     }
@@ -41,8 +42,10 @@ public static partial class SessionsApi
         Reply(http, await sessions.CloseAsync(id, ClientIdentity.Of(http), cancellationToken));
 
     public static async Task<IResult> ExecuteAsync(
-        string id, ExecuteCellRequest request, SessionService sessions, HttpContext http, CancellationToken cancellationToken) =>
-        Reply(http, await sessions.ExecuteAsync(id, request, ClientIdentity.Of(http), cancellationToken));
+        string id, ExecuteCellRequest request, [FromQuery] bool? wait, SessionService sessions, HttpContext http, CancellationToken cancellationToken) =>
+        Reply(http, wait == false
+            ? await sessions.SubmitCellAsync(id, request, ClientIdentity.Of(http), cancellationToken)
+            : await sessions.ExecuteAsync(id, request, ClientIdentity.Of(http), cancellationToken));
 
     private static IResult Reply(HttpContext http, SessionOutcome outcome, bool created = false)
     {
@@ -71,7 +74,7 @@ public static partial class SessionsApi
 
         var details = problem.Errors is { } errors
             ? new HttpValidationProblemDetails(errors)
-            : new Microsoft.AspNetCore.Mvc.ProblemDetails();
+            : new ProblemDetails();
         details.Status = problem.StatusCode;
         details.Title = problem.Title;
         details.Detail = problem.Detail;

@@ -13,7 +13,17 @@ public sealed partial class SessionService
     /// on the session's replica's stream. One cell at a time: a second one while a cell runs gets <c>busy</c> (409).
     /// Answers once the cell has ended, or with its latest state when its wall limit plus slack passes.
     /// </summary>
-    public async Task<SessionOutcome> ExecuteAsync(string id, ExecuteCellRequest request, string client, CancellationToken cancellationToken)
+    public Task<SessionOutcome> ExecuteAsync(string id, ExecuteCellRequest request, string client, CancellationToken cancellationToken) =>
+        RunCellAsync(id, request, client, wait: true, cancellationToken);
+
+    /// <summary>
+    /// The same, answering as soon as the cell is queued (its record is <c>queued</c>): follow it by its execution id over
+    /// the WebSocket or <c>/api/execute/{id}/events</c>, or poll <c>/api/execute/{id}</c>.
+    /// </summary>
+    public Task<SessionOutcome> SubmitCellAsync(string id, ExecuteCellRequest request, string client, CancellationToken cancellationToken) =>
+        RunCellAsync(id, request, client, wait: false, cancellationToken);
+
+    private async Task<SessionOutcome> RunCellAsync(string id, ExecuteCellRequest request, string client, bool wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (session, problem) = await LoadAsync(id, client);
@@ -50,7 +60,7 @@ public sealed partial class SessionService
             return Unwrap(outcome);
         }
 
-        var cell = await WaitForCellAsync(session, queued, cancellationToken);
+        var cell = wait ? await WaitForCellAsync(session, queued, cancellationToken) : queued.Record;
         var latest = (await store.GetAsync(id))?.Info ?? session.Info;
         return new CellRan(cell, latest) { RateLimit = outcome.RateLimit };
     }

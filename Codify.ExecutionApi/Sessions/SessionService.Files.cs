@@ -47,6 +47,7 @@ public sealed partial class SessionService
             return (null, problem ?? NotReady(session!.Info));
         }
 
+        request = request with { MaxBytes = Options.MaxFileBytes, MaxFiles = Options.MaxFiles };
         var reply = await courier.AskAsync(session.Replica, request, ReplyTimeout, cancellationToken);
         return reply switch
         {
