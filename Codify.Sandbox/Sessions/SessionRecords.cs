@@ -29,6 +29,12 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
         return 1
         """;
 
+    // Only an existing record: a late touch must not leave a stray hash without its expiry.
+    private const string TouchScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastActivityAt', ARGV[1]) end
+        return 1
+        """;
+
     private const string EndScript = """
         local status = redis.call('HGET', KEYS[1], 'status')
         if not status or status == 'ended' then return 0 end
@@ -61,7 +67,7 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
     public Task CellEndedAsync(string id, string executionId) =>
         Db.ScriptEvaluateAsync(CellEndedScript, [RedisKeys.Session(id)], [executionId, Now()]);
 
-    public Task TouchAsync(string id) => Db.HashSetAsync(RedisKeys.Session(id), SessionFields.LastActivityAt, Now(), When.Exists);
+    public Task TouchAsync(string id) => Db.ScriptEvaluateAsync(TouchScript, [RedisKeys.Session(id)], [Now()]);
 
     public Task EndAsync(string id, string reason) => Db.ScriptEvaluateAsync(EndScript, [RedisKeys.Session(id)], [reason]);
 

@@ -5,7 +5,7 @@ using Codify.Contracts.Sessions;
 namespace Codify.Sandbox.Sessions;
 
 /// <summary>Answers one request from the API about a session this replica holds (start, close, files).</summary>
-internal sealed partial class SessionRequestHandler(SessionHost host, SessionRecords records, ILogger<SessionRequestHandler> logger)
+internal sealed partial class SessionRequestHandler(SessionHost host, SessionRecords records, TimeProvider time, ILogger<SessionRequestHandler> logger)
 {
     /// <summary>How long the kernel has to answer a file operation before the session is judged broken.</summary>
     private static readonly TimeSpan FileTimeout = TimeSpan.FromSeconds(15);
@@ -69,7 +69,7 @@ internal sealed partial class SessionRequestHandler(SessionHost host, SessionRec
         try
         {
             reply = await SessionFiles.AskAsync(session, FileRequest(request), FileTimeout);
-            session.LastActivity = DateTimeOffset.UtcNow;
+            session.LastActivity = time.GetUtcNow();
         }
         finally
         {

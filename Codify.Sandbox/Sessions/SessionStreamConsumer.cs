@@ -11,7 +11,7 @@ namespace Codify.Sandbox.Sessions;
 /// (execution jobs, handled by <see cref="JobHandler"/> like any job, so they stream, count and end the same way).
 /// Only this replica reads it: a session lives where its sandbox is.
 /// </summary>
-internal sealed class SessionStreamConsumer(
+internal sealed partial class SessionStreamConsumer(
     SessionRequestHandler requests,
     JobHandler jobs,
     IConnectionMultiplexer redis,
@@ -43,6 +43,11 @@ internal sealed class SessionStreamConsumer(
             {
                 await requests.HandleAsync(request.ToString());
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One request that failed (its caller gets no answer and says so) must not stop the replica's other sessions.
+                LogRequestFailed(logger, e);
+            }
             finally
             {
                 await _feed.CompleteAsync(entry.Id);
@@ -53,4 +58,7 @@ internal sealed class SessionStreamConsumer(
 
         await jobs.HandleAsync(entry, _feed);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A session request failed; its caller gets no answer")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception);
 }

@@ -11,6 +11,10 @@ public sealed class SessionsFixture : IAsyncLifetime
 {
     public const int MaxSessionsPerClient = 3;
 
+    public const int MaxFileBytes = 64 * 1024;
+
+    public const int MaxFiles = 8;
+
     public RedisServer Redis { get; private set; } = null!;
 
     public SandboxFactory Sandbox { get; private set; } = null!;
@@ -27,6 +31,8 @@ public sealed class SessionsFixture : IAsyncLifetime
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
         {
             ["Sessions:MaxSessionsPerClient"] = MaxSessionsPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sessions:MaxFileBytes"] = MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sessions:MaxFiles"] = MaxFiles.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         Client = Api.CreateClient();
         await Eventually.ReturnsAsync(
