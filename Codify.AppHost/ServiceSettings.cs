@@ -29,7 +29,7 @@ public static class ServiceSettings
     public static readonly string[] ExecutionApiSections =
         ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "Sessions", "WebSockets"];
 
-    public static readonly string[] SandboxSections = ["Capture", "Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox"];
+    public static readonly string[] SandboxSections = ["Capture", "Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox", "Sessions"];
 
     /// <summary>Passes every key set under the named sections, as <c>Section__Key</c> environment variables.</summary>
     public static IResourceBuilder<T> WithSectionsFrom<T>(this IResourceBuilder<T> builder, IConfiguration configuration, IEnumerable<string> sections)
