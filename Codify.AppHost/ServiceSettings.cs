@@ -29,6 +29,7 @@ public static class ServiceSettings
     public static readonly string[] ExecutionApiSections =
         ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "Sessions", "WebSockets"];
 
+    /// <summary>"Sessions" is bound by both services (each its own keys): a key set on the AppHost reaches both, and the one that knows it uses it.</summary>
     public static readonly string[] SandboxSections = ["Capture", "Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox", "Sessions"];
 
     /// <summary>Passes every key set under the named sections, as <c>Section__Key</c> environment variables.</summary>

@@ -124,6 +124,12 @@ public sealed partial class SessionService(
             && !await store.ReplicaAliveAsync(session.Replica, executionOptions.Value.SandboxHeartbeatTimeoutSeconds))
         {
             await store.EndAsync(id, SessionEndReasons.ReplicaLost);
+            if (session.Cell is { } cell)
+            {
+                // The cell under way died with the replica: it ends now, saying so, whoever waits for it.
+                await store.FailLostCellAsync(cell, SessionEndReasons.ReplicaLost);
+            }
+
             session = await store.GetAsync(id) ?? session;
         }
 

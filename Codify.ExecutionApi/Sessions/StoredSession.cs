@@ -5,8 +5,8 @@ using Codify.Contracts.Sessions;
 
 namespace Codify.ExecutionApi.Sessions;
 
-/// <summary>A session hash read back: the public view, plus who owns it and which replica holds it.</summary>
-public sealed record StoredSession(SessionInfo Info, string Client, string Replica)
+/// <summary>A session hash read back: the public view, plus who owns it, which replica holds it and the cell under way.</summary>
+public sealed record StoredSession(SessionInfo Info, string Client, string Replica, string? Cell = null)
 {
     public static StoredSession From(string id, IReadOnlyDictionary<string, string> f)
     {
@@ -24,6 +24,7 @@ public sealed record StoredSession(SessionInfo Info, string Client, string Repli
             Cells = int.TryParse(f.GetValueOrDefault(SessionFields.Cells), CultureInfo.InvariantCulture, out var cells) ? cells : 0,
             EndReason = f.GetValueOrDefault(SessionFields.EndReason),
         };
-        return new StoredSession(info, f.GetValueOrDefault(SessionFields.Client) ?? "", f.GetValueOrDefault(SessionFields.Replica) ?? "");
+        return new StoredSession(info, f.GetValueOrDefault(SessionFields.Client) ?? "", f.GetValueOrDefault(SessionFields.Replica) ?? "",
+            f.GetValueOrDefault(SessionFields.Cell));
     }
 }

@@ -16,7 +16,7 @@ internal static class CellRun
     private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
 
     public static async Task<ExecutionResult> RunAsync(
-        KernelSession session, ExecutionSpec spec, OutputChunkHandler? onOutput, TimeSpan grace, CancellationToken cancellationToken)
+        KernelSession session, string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, TimeSpan grace, CancellationToken cancellationToken)
     {
         var limits = spec.Limits;
         var output = new CellOutput(limits.OutputBytes, onOutput);
@@ -28,9 +28,9 @@ internal static class CellRun
         using var finished = new CancellationTokenSource();
         var cpuWatch = WatchCpuAsync(session, limits.CpuTimeMs, stop, finished.Token);
         var vmTimeout = session.Plan.Language.Name == "javascript" ? Math.Min(limits.WallTimeMs, limits.CpuTimeMs) : limits.WallTimeMs;
-        await session.Channel.SendAsync(new { op = "exec", code = spec.Code, stdin = spec.Stdin, timeoutMs = vmTimeout });
+        await session.Channel.SendAsync(new { op = "exec", cell = executionId, code = spec.Code, stdin = spec.Stdin, timeoutMs = vmTimeout });
 
-        var (done, killed) = await ReadUntilDoneAsync(session, output, stop, grace);
+        var (done, killed) = await ReadUntilDoneAsync(session, executionId, output, stop, grace);
         var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
         await finished.CancelAsync();
         var cpuExpired = await cpuWatch;
@@ -66,7 +66,7 @@ internal static class CellRun
 
     /// <returns>The cell's <c>done</c> frame (null when the kernel died or was killed), and whether the host killed it.</returns>
     private static async Task<(KernelFrame? Done, bool Killed)> ReadUntilDoneAsync(
-        KernelSession session, CellOutput output, CancellationTokenSource stop, TimeSpan grace)
+        KernelSession session, string executionId, CellOutput output, CancellationTokenSource stop, TimeSpan grace)
     {
         CancellationTokenSource? graceTimer = null;
         try
@@ -95,7 +95,8 @@ internal static class CellRun
                     return (null, true);
                 }
 
-                if (frame.Type == "done")
+                // An earlier cell's end (one that was cut short, or forged by the program) does not end this one.
+                if (frame.Type == "done" && frame.Text("cell") == executionId)
                 {
                     return (frame, false);
                 }

@@ -80,7 +80,7 @@ internal sealed partial class SessionHost(
         ExecutionResult result;
         try
         {
-            result = await CellRun.RunAsync(session, spec, onOutput, TimeSpan.FromMilliseconds(options.Value.InterruptGraceMs), cancellationToken);
+            result = await CellRun.RunAsync(session, executionId, spec, onOutput, TimeSpan.FromMilliseconds(options.Value.InterruptGraceMs), cancellationToken);
             session.LastActivity = time.GetUtcNow();
         }
         finally

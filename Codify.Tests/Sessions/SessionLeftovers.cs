@@ -32,15 +32,19 @@ internal static class SessionLeftovers
         return found;
     }
 
-    /// <summary>Cgroup folders and run folders of the session that still exist, for a Sandbox with these services.</summary>
+    /// <summary>
+    /// Cgroup folders and run folders of the session that still exist, under any Sandbox life on this host (a crashed
+    /// replica's too): found beside the cgroup parent and run root of the Sandbox with these services.
+    /// </summary>
     public static IReadOnlyList<string> Folders(IServiceProvider sandbox, string sessionId)
     {
         var driver = sandbox.GetRequiredService<ICgroupDriver>();
         var parent = sandbox.GetRequiredService<IOptions<CgroupOptions>>().Value.ParentName;
         var runRoot = sandbox.GetRequiredService<IOptions<IsolationOptions>>().Value.RunRoot;
         var pattern = $"session-{sessionId}-*";
-        return [.. driver.ParentDirs(parent).Where(Directory.Exists).SelectMany(d => Directory.EnumerateDirectories(d, pattern)),
-            .. Directory.Exists(runRoot) ? Directory.EnumerateDirectories(runRoot, pattern) : []];
+        var lives = driver.ParentDirs(parent).Select(Path.GetDirectoryName).Append(Path.GetDirectoryName(runRoot))
+            .OfType<string>().Where(Directory.Exists).SelectMany(d => Directory.EnumerateDirectories(d));
+        return [.. lives.SelectMany(life => Directory.EnumerateDirectories(life, pattern))];
     }
 
     /// <summary>Every trace of the session on the host: its processes, then its folders.</summary>

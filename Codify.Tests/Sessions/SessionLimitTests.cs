@@ -63,6 +63,27 @@ public sealed class SessionLimitTests(SessionsFixture stack)
     }
 
     [Fact]
+    public async Task Cancelling_a_cell_by_its_execution_id_interrupts_it_and_the_session_goes_on()
+    {
+        var session = await stack.CreateAsync();
+        using var queued = await stack.Client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute?wait=false", new { code = "import time\nkept = 5\ntime.sleep(60)" });
+        var cell = (await queued.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!;
+        await Eventually.ReturnsAsync(() => stack.Client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
+            r => r!.Status == ExecutionStatus.Running, TimeSpan.FromSeconds(30), "the cell to run");
+
+        using var cancel = await stack.Client.DeleteAsync($"/api/execute/{cell.Id}");
+        var cancelled = await Eventually.ReturnsAsync(() => stack.Client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
+            r => r!.Status.IsTerminal(), TimeSpan.FromSeconds(30), "the cell to end");
+        Assert.Equal(ExecutionStatus.Cancelled, cancelled!.Status);
+        Assert.Null(cancelled.SessionEnded);
+
+        await Eventually.ReturnsAsync(async () => (string?)await stack.Redis.Db.HashGetAsync(RedisKeys.Session(session.Id), SessionFields.Cell),
+            holder => holder is null, TimeSpan.FromSeconds(10), "the session to be free again");
+        Assert.Equal("6", Assert.Single((await stack.RunAsync(session.Id, "kept + 1")).Outputs!).Data);
+        await stack.CloseAsync(session.Id);
+    }
+
+    [Fact]
     public async Task A_second_cell_while_one_runs_gets_409_busy()
     {
         var session = await stack.CreateAsync();

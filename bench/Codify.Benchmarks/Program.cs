@@ -1,5 +1,6 @@
 using Codify.Benchmarks;
 using Codify.Benchmarks.EndToEnd;
+using Codify.Benchmarks.Sessions;
 
 // Usage (as root, like the Sandbox), from the repository root:
 //   dotnet run -c Release --project bench/Codify.Benchmarks                     end to end, writes docs/benchmarks.md
@@ -7,6 +8,7 @@ using Codify.Benchmarks.EndToEnd;
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- start [iterations]   sandbox start cost only
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- cgroups [rounds]     a run's cgroups against no cgroups
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- seccomp [runs]       a run with the seccomp filter against without
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- sessions [rounds]    sessions: first cell, x + 1, a matplotlib cell vs cold
 var mode = args.Length > 0 ? args[0] : "e2e";
 int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var n) ? n : fallback;
 #if DEBUG
@@ -19,12 +21,13 @@ return mode switch
     "start" => await SandboxStartBenchmark.RunAsync(Arg(1, 30)),
     "cgroups" => await CgroupCostBenchmark.RunAsync(Arg(1, 20)),
     "seccomp" => await SeccompCostBenchmark.RunAsync(Arg(1, 20)),
+    "sessions" => await SessionBenchmark.RunAsync(Arg(1, 30), EndToEndBenchmark.FindRepo(), configuration),
     "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] | start [iterations] | cgroups [rounds] | seccomp [runs]]");
+    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] | start [iterations] | cgroups [rounds] | seccomp [runs] | sessions [rounds]]");
     return 2;
 }

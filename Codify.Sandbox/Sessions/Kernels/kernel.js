@@ -80,7 +80,7 @@ async function runCell(req) {
     exit = 1;
   }
   await drain();
-  send({ t: 'done', exit, outputs });
+  send({ t: 'done', cell: req.cell, exit, outputs });
 }
 
 const DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;

@@ -86,7 +86,7 @@ def _codify_kernel():
     me = sys._getframe().f_code
     count = [0]
 
-    def run_cell(code, stdin):
+    def run_cell(code, stdin, cell):
         count[0] += 1
         filename = '<cell %d>' % count[0]
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
@@ -129,7 +129,7 @@ def _codify_kernel():
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             signal.sigtimedwait({signal.SIGINT}, 0)
         drain()
-        send({'t': 'done', 'exit': exit_code, 'outputs': outputs})
+        send({'t': 'done', 'cell': cell, 'exit': exit_code, 'outputs': outputs})
 
     def feed(w, data):
         try:
@@ -233,7 +233,7 @@ def _codify_kernel():
     while True:
         req = requests.get()
         if req.get('op') == 'exec':
-            run_cell(req.get('code') or '', req.get('stdin'))
+            run_cell(req.get('code') or '', req.get('stdin'), req.get('cell'))
         else:
             reply = file_op(req)
             reply['t'] = 'reply'
