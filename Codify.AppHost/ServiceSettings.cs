@@ -27,9 +27,10 @@ public static class ServiceSettings
     /// <c>Section__Key</c> given to the AppHost (<c>Callbacks__Secret=... ./run.sh</c>) goes to the service that reads it.
     /// </summary>
     public static readonly string[] ExecutionApiSections =
-        ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "Telemetry", "WebSockets"];
+        ["ApiKeys", "Callbacks", "Cancellation", "Executions", "Health", "Limits", "Piston", "RateLimit", "Redis", "Runtimes", "Sessions", "Telemetry", "WebSockets"];
 
-    public static readonly string[] SandboxSections = ["Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox", "Telemetry"];
+    /// <summary>"Sessions" is bound by both services (each its own keys): a key set on the AppHost reaches both, and the one that knows it uses it.</summary>
+    public static readonly string[] SandboxSections = ["Capture", "Cgroups", "Isolation", "Leftovers", "Redis", "Sandbox", "Sessions", "Telemetry"];
 
     /// <summary>Passes every key set under the named sections, as <c>Section__Key</c> environment variables.</summary>
     public static IResourceBuilder<T> WithSectionsFrom<T>(this IResourceBuilder<T> builder, IConfiguration configuration, IEnumerable<string> sections)

@@ -21,6 +21,26 @@ public sealed record ExecutionRecord
     public bool? StderrTruncated { get; init; }
     public string? LimitExceeded { get; init; }
     public string? Message { get; init; }
+
+
+    /// <summary>Rich outputs of the run (see <see cref="RichOutput"/>); null when there are none.</summary>
+    public IReadOnlyList<RichOutput>? Outputs { get; init; }
+
+    /// <summary>Set when outputs were asked for: true when some were left out for the caps.</summary>
+    public bool? OutputsTruncated { get; init; }
+
+    /// <summary>The files the program wrote in its work dir, when <c>returnFiles</c> asked for them.</summary>
+    public IReadOnlyList<ReturnedFile>? Files { get; init; }
+
+    /// <summary>Set when files were asked for: true when some were left out for the caps.</summary>
+    public bool? FilesTruncated { get; init; }
+
+    /// <summary>The session this execution is a cell of; null for a one-shot execution.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Set when this cell ended its session (see <see cref="ExecutionResult.SessionEnded"/>).</summary>
+    public string? SessionEnded { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
@@ -47,5 +67,10 @@ public sealed record ExecutionRecord
             StderrTruncated = result?.StderrTruncated,
             LimitExceeded = result?.LimitExceeded,
             Message = result?.Message,
+            Outputs = result?.Outputs,
+            OutputsTruncated = result?.OutputsTruncated,
+            Files = result?.Files,
+            FilesTruncated = result?.FilesTruncated,
+            SessionEnded = result?.SessionEnded,
         };
 }

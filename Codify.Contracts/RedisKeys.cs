@@ -62,6 +62,27 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel poked when a chunk is added to <see cref="Stdin"/>, so the running program gets it at once.</summary>
     public static string StdinAvailable(string id) => $"codify:stdin-available:{id}";
+
+    /// <summary>Hash of one session (see <see cref="Sessions.SessionFields"/>).</summary>
+    public static string Session(string id) => $"codify:session:{id}";
+
+    /// <summary>Set of one client's session ids (open ones count against Sessions:MaxSessionsPerClient).</summary>
+    public static string ClientSessions(string client) => $"codify:sessions:client:{client}";
+
+    /// <summary>
+    /// Stream of one Sandbox replica's session work: its sessions' cells (entries with <see cref="JobFields.ExecutionId"/>)
+    /// and requests (entries with <see cref="JobFields.SessionRequest"/>). A session lives on one replica: only it reads this.
+    /// </summary>
+    public static string SessionRequests(string replica) => $"codify:session-requests:{replica}";
+
+    /// <summary>Consumer group of <see cref="SessionRequests"/> (one consumer: the replica itself).</summary>
+    public const string SessionGroup = "replica";
+
+    /// <summary>Pub/sub channel poked after an entry is added to <see cref="SessionRequests"/> of that replica.</summary>
+    public static string SessionRequestsAvailable(string replica) => $"codify:session-requests-available:{replica}";
+
+    /// <summary>Key (short TTL) holding the <see cref="Sessions.SessionReply"/> to one request; a publish on the same name announces it.</summary>
+    public static string SessionReply(string requestId) => $"codify:session-reply:{requestId}";
 }
 
 /// <summary>Field names of the execution hash.</summary>
@@ -96,6 +117,9 @@ public static class ExecutionFields
 
     /// <summary>Set once the client closed an interactive execution's standard input: nothing more is accepted.</summary>
     public const string StdinClosed = "stdinClosed";
+
+    /// <summary>The session this execution is a cell of (absent for one-shot executions).</summary>
+    public const string SessionId = "session";
 }
 
 /// <summary>Field names of a job stream entry.</summary>
@@ -103,4 +127,7 @@ public static class JobFields
 {
     public const string ExecutionId = "id";
     public const string TraceParent = "traceparent";
+
+    /// <summary>On a replica's session stream: a <see cref="Sessions.SessionRequest"/> as JSON (instead of an execution id).</summary>
+    public const string SessionRequest = "request";
 }

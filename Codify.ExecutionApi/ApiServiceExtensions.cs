@@ -11,9 +11,11 @@ using Codify.ExecutionApi.Hosting;
 using Codify.ExecutionApi.Intake;
 using Codify.ExecutionApi.Limits;
 using Codify.ExecutionApi.Listing;
+using Codify.ExecutionApi.Mcp;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston.Connect;
 using Codify.ExecutionApi.Runtimes;
+using Codify.ExecutionApi.Sessions;
 using Codify.ExecutionApi.Sockets;
 using Codify.ExecutionApi.Stats;
 using Codify.ExecutionApi.Telemetry;
@@ -64,6 +66,7 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<Streaming.EventReplay>();
         builder.Services.AddSingleton<Interactive.StdinRelay>();
         builder.Services.AddExecutionIntake();
+        builder.Services.AddSessions();
         builder.Services.AddSingleton<ExecutionLister>();
         builder.Services.AddCancellation();
         builder.Services.AddQueueExpiry();
@@ -75,6 +78,7 @@ public static class ApiServiceExtensions
         builder.AddExecutionSockets();
         builder.AddPistonConnect();
         builder.AddApiTelemetry();
+        builder.AddCodifyMcp();
         return builder;
     }
 

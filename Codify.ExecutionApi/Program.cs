@@ -1,6 +1,7 @@
 using Codify.ExecutionApi;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Apis;
+using Codify.ExecutionApi.Mcp;
 using Codify.ExecutionApi.OpenApi;
 using Codify.ExecutionApi.Piston;
 using Codify.ExecutionApi.Playground;
@@ -19,11 +20,13 @@ app.UseExecutionWebSockets();
 
 app.MapDefaultEndpoints();
 app.MapExecutionsApi();
+app.MapSessionsApi();
 app.MapRuntimesApi();
 app.MapPistonApi();
 app.MapHealthApi();
 app.MapStatsApi();
 app.MapSocketApi();
+app.MapCodifyMcp();
 app.MapPlaygroundApi();
 app.MapApiReference();
 app.AnnouncePlayground();

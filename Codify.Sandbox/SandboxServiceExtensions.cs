@@ -1,4 +1,5 @@
 using Codify.Hosting;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.ForkServer;
@@ -9,6 +10,7 @@ using Codify.Sandbox.Pool;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Registration;
 using Codify.Sandbox.Runtimes;
+using Codify.Sandbox.Sessions;
 using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Telemetry;
 using Codify.Sandbox.Workspace;
@@ -43,6 +45,11 @@ public static class SandboxServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<CaptureOptions>()
+            .BindConfiguration(CaptureOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddCgroupDriver();
         builder.Services.AddLeftoverSweep();
         builder.Services.AddSingleton<SeccompProvider>();
@@ -67,6 +74,7 @@ public static class SandboxServiceExtensions
         builder.Services.AddReplicaRegistration();
         builder.Services.AddHostedService<IsolationProbe>();
         builder.Services.AddHostedService<JobConsumer>();
+        builder.Services.AddSessionHost();
         builder.Services.AddHostedService<SandboxHeartbeat>();
         builder.Services.AddHostedService<RuntimePublisher>();
 

@@ -36,6 +36,15 @@ public sealed record ExecuteRequest
     /// <summary>When given, a clean exit is judged: <c>accepted</c> if stdout matches (trailing whitespace ignored), else <c>wrong_answer</c>.</summary>
     public string? ExpectedOutput { get; init; }
 
+    /// <summary>
+    /// Return rich outputs in <c>outputs</c>: python's matplotlib figures (PNG, at each <c>plt.show()</c> and every figure
+    /// open at the end) and the value of the main file's trailing expression as a notebook shows it. Node returns none.
+    /// </summary>
+    public bool Outputs { get; init; }
+
+    /// <summary>Return the regular files the program wrote in its work dir in <c>files</c> (names, sizes, base64), capped.</summary>
+    public bool ReturnFiles { get; init; }
+
     /// <summary>Optional per-run limits (cpu, wall, memory, processes, output), each at most the server maximum.</summary>
     public RequestedLimits? Limits { get; init; }
 }

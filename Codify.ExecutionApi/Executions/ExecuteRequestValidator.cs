@@ -39,7 +39,8 @@ public static class ExecuteRequestValidator
         }
 
         return new ExecutionSpec(language.Name, code, request.Stdin, limits, request.ExpectedOutput,
-            request.Files is { Count: > 0 } files ? files : null, request.Args is { Count: > 0 } args ? args : null, request.Interactive);
+            request.Files is { Count: > 0 } files ? files : null, request.Args is { Count: > 0 } args ? args : null, request.Interactive,
+            request.Outputs, request.ReturnFiles);
     }
 
     private static string Supported() =>

@@ -12,9 +12,16 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>Writes the record and adds the job in one MULTI: a record is never queued without its job, nor the reverse.</summary>
-    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec, string? callbackUrl = null)
+    /// <summary>
+    /// Writes the record and adds the job in one MULTI: a record is never queued without its job, nor the reverse. A session
+    /// cell (<see cref="ExecutionSpec.SessionId"/>) goes to its session's <paramref name="replica"/>'s own stream instead.
+    /// </summary>
+    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec, string? callbackUrl = null, string? replica = null)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        var (jobStream, wakeChannel) = spec.SessionId is null || replica is null
+            ? (RedisKeys.JobStream, RedisKeys.JobsAvailableChannel)
+            : (RedisKeys.SessionRequests(replica), RedisKeys.SessionRequestsAvailable(replica));
         var id = Guid.CreateVersion7().ToString("N");
         using var enqueue = ApiTelemetry.StartEnqueue(id, spec);
         var createdAt = time.GetUtcNow();
@@ -32,6 +39,11 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
             _ = transaction.HashSetAsync(key, ExecutionFields.CallbackUrl, callbackUrl);
         }
 
+        if (spec.SessionId is { } session)
+        {
+            _ = transaction.HashSetAsync(key, ExecutionFields.SessionId, session);
+        }
+
         if (spec.Interactive)
         {
             _ = transaction.HashSetAsync(key, ExecutionFields.Interactive, "1");
@@ -40,19 +52,19 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
         _ = transaction.KeyExpireAsync(key, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         ExecutionIndex.Add(transaction, id, spec.Language, createdAt, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
         QueuedEvent.Add(transaction, id, TimeSpan.FromSeconds(options.Value.RetentionSeconds));
-        _ = transaction.StreamAddAsync(RedisKeys.JobStream,
+        _ = transaction.StreamAddAsync(jobStream,
         [
             new(JobFields.ExecutionId, id),
             // The trace travels with the job: one trace covers request, queue wait and run.
             new(JobFields.TraceParent, ApiTelemetry.TraceParent(enqueue)),
         ]);
-        _ = transaction.PublishAsync(RedisChannel.Literal(RedisKeys.JobsAvailableChannel), id);
+        _ = transaction.PublishAsync(RedisChannel.Literal(wakeChannel), id);
         if (!await transaction.ExecuteAsync())
         {
             throw new RedisException($"transaction creating execution {id} was not committed");
         }
 
-        return ExecutionRecord.Create(id, ExecutionStatus.Queued, spec.Language, createdAt, null, null, null);
+        return ExecutionRecord.Create(id, ExecutionStatus.Queued, spec.Language, createdAt, null, null, null) with { SessionId = spec.SessionId };
     }
 
     public async Task<ExecutionRecord?> GetAsync(string id)
@@ -60,7 +72,7 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
         var fields = await Db.HashGetAsync(RedisKeys.Execution(id),
         [
             ExecutionFields.Status, ExecutionFields.Language, ExecutionFields.CreatedAt,
-            ExecutionFields.StartedAt, ExecutionFields.CompletedAt, ExecutionFields.Result,
+            ExecutionFields.StartedAt, ExecutionFields.CompletedAt, ExecutionFields.Result, ExecutionFields.SessionId,
         ]);
         if (fields[0].IsNullOrEmpty)
         {
@@ -69,7 +81,9 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
 
         var result = fields[5].IsNullOrEmpty ? null : JsonSerializer.Deserialize<ExecutionResult>(fields[5].ToString(), CodifyJson.Options);
         return ExecutionRecord.Create(id, ExecutionStatusExtensions.ParseWire(fields[0].ToString()), fields[1].ToString(),
-            ParseTime(fields[2]) ?? DateTimeOffset.MinValue, ParseTime(fields[3]), ParseTime(fields[4]), result);
+            ParseTime(fields[2]) ?? DateTimeOffset.MinValue, ParseTime(fields[3]), ParseTime(fields[4]), result)
+            with
+        { SessionId = fields[6].IsNullOrEmpty ? null : fields[6].ToString() };
     }
 
     /// <summary>

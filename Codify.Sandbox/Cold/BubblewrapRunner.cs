@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Supervision;
@@ -15,6 +16,7 @@ namespace Codify.Sandbox.Cold;
 /// </summary>
 internal sealed partial class BubblewrapRunner(
     IOptions<IsolationOptions> options,
+    IOptions<CaptureOptions> capture,
     IsolationState isolation,
     SandboxStarter starter,
     RunSupervisor supervisor,
@@ -53,7 +55,9 @@ internal sealed partial class BubblewrapRunner(
 
         var command = BubblewrapCommand.InterpreterCommand(options.Value, language, spec.Limits, files[0].Name).Concat(spec.Args ?? []).ToList();
         // Named after the execution, so an operator (or a test) can tell which run a cgroup belongs to.
-        var launch = new SandboxLaunch($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", executionId, files, command, spec.Limits);
+        var launch = CapturingLaunch.Cold(
+            new SandboxLaunch($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}", executionId, files, command, spec.Limits),
+            spec, language, options.Value, capture.Value);
         var (sandbox, failure) = await starter.StartAsync(launch);
         if (sandbox is null)
         {

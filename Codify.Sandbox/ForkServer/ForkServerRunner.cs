@@ -76,6 +76,12 @@ internal sealed partial class ForkServerRunner(
             return "language not forked";
         }
 
+        if (spec.Captures)
+        {
+            // The capture module and its channel are bound by the pool's and the cold path's launches, not yet into a fork.
+            return "captures outputs";
+        }
+
         var files = spec.ProgramFiles(language);
         return files.Count != 1 || files[0].Name != language.FileName ? "multi-file program" : null;
     }

@@ -44,6 +44,9 @@ internal sealed class ForkedRun : ISupervisedRun, IDisposable
 
     public int ExitCode => _exit.Result ?? 255;
 
+    /// <summary>A fork has no capture channel: runs that ask for outputs or files are not forked (ForkServerRunner).</summary>
+    public string? CaptureFolder => null;
+
     public string? Lost => _exit.IsCompleted && _exit.Result is null ? $"the fork server died during the run ({_server.Death})" : null;
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _exit.WaitAsync(cancellationToken);

@@ -12,6 +12,7 @@ public sealed partial class JobHandler(
     JobFeed queue,
     ExecutionRepository executions,
     ISandboxRunner runner,
+    ISessionCellRunner cells,
     InFlightJobs inFlight,
     RunningJobs running,
     CancelRequests cancels,
@@ -21,24 +22,34 @@ public sealed partial class JobHandler(
     TimeProvider time,
     ILogger<JobHandler> logger)
 {
-    public async Task HandleAsync(StreamEntry entry)
+    public Task HandleAsync(StreamEntry entry) => HandleAsync(entry, queue);
+
+    /// <summary>Handles an entry of <paramref name="feed"/>: the shared job stream, or this replica's session stream (cells).</summary>
+    public async Task HandleAsync(StreamEntry entry, StreamConsumerGroup feed)
     {
+        ArgumentNullException.ThrowIfNull(feed);
         var id = entry.Values is null ? "" : entry[JobFields.ExecutionId].ToString();
         if (string.IsNullOrEmpty(id))
         {
             // Not a job of ours: drop it rather than retry it forever.
-            await queue.CompleteAsync(entry.Id);
+            await feed.CompleteAsync(entry.Id);
             return;
         }
 
         // Every log line about this execution, whichever class writes it, carries its id.
         using var logScope = logger.BeginScope(new Dictionary<string, object> { [CodifyTelemetry.ExecutionIdProperty] = id });
         using var trace = telemetry.Begin(id, entry[JobFields.TraceParent]);
-        inFlight.Add(entry.Id);
+        // Only the shared stream's entries are kept fresh by the heartbeat (another stream's ids could name other entries there).
+        var shared = ReferenceEquals(feed, queue);
+        if (shared)
+        {
+            inFlight.Add(entry.Id);
+        }
+
         try
         {
             await HandleRecordAsync(id, trace);
-            await queue.CompleteAsync(entry.Id);
+            await feed.CompleteAsync(entry.Id);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -48,7 +59,10 @@ public sealed partial class JobHandler(
         }
         finally
         {
-            inFlight.Remove(entry.Id);
+            if (shared)
+            {
+                inFlight.Remove(entry.Id);
+            }
         }
     }
 
@@ -109,9 +123,9 @@ public sealed partial class JobHandler(
                 // A cancel asked before the start (read in the same step) or since (its message cancels the token)
                 // ends it before the program starts.
                 ran = !run.Token.IsCancellationRequested && !claim.CancelRequested;
-                result = ran
-                    ? await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token)
-                    : CancelRequests.BeforeStart;
+                result = !ran ? CancelRequests.BeforeStart
+                    : spec.SessionId is not null ? await cells.RunCellAsync(id, spec, output.OnChunk, run.Token)
+                    : await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token);
                 if (result.Status == ExecutionStatus.Cancelled && running.Stopping && !await cancels.IsRequestedAsync(id))
                 {
                     result = result with { Status = ExecutionStatus.InternalError, Message = StoppedMessage(options.Value.StopGraceSeconds) };

@@ -23,11 +23,13 @@ public static class BubblewrapCommand
 
     /// <summary>
     /// The same isolation around any interpreter command (a warm sandbox's launcher, see Pool/): the layers never
-    /// depend on what runs inside. <paramref name="extraReadOnly"/> binds more host files read-only at absolute paths.
+    /// depend on what runs inside. <paramref name="extraReadOnly"/> binds more host files read-only at absolute paths;
+    /// <paramref name="channel"/> binds the one host file the sandbox may write (the capture channel).
     /// </summary>
     public static IReadOnlyList<string> Build(
         IsolationOptions options, int hostUid, IReadOnlyList<(string HostPath, string Name)> programFiles, string passwdFile,
-        IReadOnlyList<string> interpreterCommand, IReadOnlyList<(string HostPath, string SandboxPath)>? extraReadOnly = null)
+        IReadOnlyList<string> interpreterCommand, IReadOnlyList<(string HostPath, string SandboxPath)>? extraReadOnly = null,
+        (string HostPath, string SandboxPath)? channel = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         List<string> args =
@@ -62,6 +64,13 @@ public static class BubblewrapCommand
         args.InsertRange(insertAt, programFiles.SelectMany(f => new[] { "--ro-bind", f.HostPath, $"{WorkDir}/{f.Name}" }));
         insertAt = args.IndexOf("--chdir");
         args.InsertRange(insertAt, (extraReadOnly ?? []).SelectMany(f => new[] { "--ro-bind", f.HostPath, f.SandboxPath }));
+        if (channel is { } writable)
+        {
+            // One file, not a folder: a mount point cannot be renamed, unlinked or swapped for a symlink, so the host's
+            // path keeps naming the file it created, whatever the program does (Judge0 CVE-2024-28185).
+            args.InsertRange(args.IndexOf("--chdir"), ["--bind", writable.HostPath, writable.SandboxPath]);
+        }
+
         args.AddRange(interpreterCommand);
         return args;
     }

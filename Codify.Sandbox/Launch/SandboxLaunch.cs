@@ -7,8 +7,9 @@ namespace Codify.Sandbox.Launch;
 
 /// <summary>
 /// What one sandbox start needs: its names on the host (cgroup, run folder), the program files it sees read-only in its
-/// work dir, other host-written files bound read-only at absolute paths, the interpreter command, its limits, and the
-/// nice value it starts with (a warm sandbox starts in the background at a lower priority).
+/// work dir, other host-written files bound read-only at absolute paths, the interpreter command, its limits, the
+/// nice value it starts with (a warm sandbox starts in the background at a lower priority), and the one file the
+/// sandbox may write for the host (<see cref="Channel"/>: the capture channel, see Capture/).
 /// </summary>
 internal sealed record SandboxLaunch(
     string CgroupName,
@@ -17,7 +18,8 @@ internal sealed record SandboxLaunch(
     IReadOnlyList<string> Command,
     ExecutionLimits Limits,
     IReadOnlyList<(string Name, string Content, string SandboxPath)>? ExtraFiles = null,
-    int Niceness = 0);
+    int Niceness = 0,
+    (string Name, string SandboxPath)? Channel = null);
 
 /// <summary>
 /// One started sandbox and everything it holds on the host. Disposing kills the whole cgroup first (every process of the
@@ -49,6 +51,8 @@ internal sealed class StartedSandbox(Process process, ICgroupRun cgroup, RunFold
     int Supervision.ISupervisedRun.ExitCode => Process.ExitCode;
 
     string? Supervision.ISupervisedRun.Lost => null;
+
+    string? Supervision.ISupervisedRun.CaptureFolder => Folder.Path;
 
     Task Supervision.ISupervisedRun.WaitForExitAsync(CancellationToken cancellationToken) => Process.WaitForExitAsync(cancellationToken);
 

@@ -57,7 +57,8 @@ internal sealed class SandboxStarter(
             var passwd = folder.WriteFile("passwd", SyntheticPasswd);
             var programFiles = launch.ProgramFiles.Select(f => (folder.WriteFile($"src/{f.Name}", f.Content), f.Name)).ToList();
             var extras = (launch.ExtraFiles ?? []).Select(f => (folder.WriteFile(f.Name, f.Content), f.SandboxPath)).ToList();
-            var sandbox = BubblewrapCommand.Build(options, hostUid.Uid, programFiles, passwd, launch.Command, extras);
+            var channel = launch.Channel is { } c ? (folder.CreateChannel(c.Name, hostUid.Uid), c.SandboxPath) : default((string, string)?);
+            var sandbox = BubblewrapCommand.Build(options, hostUid.Uid, programFiles, passwd, launch.Command, extras, channel);
             var start = new ProcessStartInfo(LaunchCommand.Shell)
             {
                 RedirectStandardInput = true,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
@@ -22,6 +23,7 @@ internal sealed partial class PooledSandboxRunner(
     RunSupervisor supervisor,
     SandboxCleanup cleanup,
     IOptions<PoolOptions> options,
+    IOptions<CaptureOptions> capture,
     ILogger<PooledSandboxRunner> logger,
     IMeterFactory meters) : ISandboxRunner
 {
@@ -48,7 +50,8 @@ internal sealed partial class PooledSandboxRunner(
             {
                 try
                 {
-                    var failure = await warm.DispatchAsync(executionId, spec);
+                    var failure = await warm.DispatchAsync(executionId, spec,
+                        spec.Captures && CapturingLaunch.ServesWarm(warm.Language) ? CaptureFiles.Request(spec, warm.Language, capture.Value) : null);
                     if (failure is null)
                     {
                         Count("warm", null, notForked);
@@ -87,6 +90,12 @@ internal sealed partial class PooledSandboxRunner(
         if (files.Count != 1 || files[0].Name != language.FileName)
         {
             return "multi-file program";
+        }
+
+        // Only python sandboxes carry the capture channel; node's returned files are collected by a cold run's preload.
+        if (spec.ReturnFiles && !CapturingLaunch.ServesWarm(language))
+        {
+            return "files asked of a language without a warm capture";
         }
 
         // Node's heap cap is fixed at start from the memory limit the pool prepares for.

@@ -25,7 +25,7 @@ internal static class WarmLaunchers
     /// frame, and exits 1; SystemExit passes through untouched (exit codes and messages as cold). Only names local to the
     /// launcher function are used: nothing of it is left in the program's globals.
     /// </summary>
-    public const string PythonLauncher = """
+    public static readonly string PythonLauncher = """
         def _codify_launch():
             import os, sys
             me = sys._getframe().f_code
@@ -40,6 +40,12 @@ internal static class WarmLaunchers
             os.write(1, b'\0')
             parts = read(int(read(8), 16)).split(b'\0')
             args = [os.fsdecode(a) for a in parts[1:1 + int(parts[0])]]
+            with open('/.codify/capture.json', 'rb') as f:
+                capturing = f.read(1)
+            if capturing:
+                # A run asking for outputs or files: the capture module (Capture/) runs it, as it does for cold runs.
+                CAPTURE_MAIN
+                return
             path = '/box/main.py'
             sys.argv[:] = ['main.py', *args]
             sys.orig_argv[:] = [*sys.orig_argv[:4], 'main.py', *args]
@@ -63,7 +69,7 @@ internal static class WarmLaunchers
                 sys.excepthook(type(e), e.with_traceback(tb), tb)
                 raise SystemExit(1) from None
         _codify_launch()
-        """;
+        """.Replace("CAPTURE_MAIN", Capture.CaptureFiles.LoadModule + ";_m.main(args)", StringComparison.Ordinal);
 
     /// <summary>
     /// Node: `node --max-old-space-size=N --require /.codify/boot.js main.js`. The preload runs before node loads the

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Launch;
 
@@ -27,7 +28,7 @@ internal sealed class WarmSandbox : IDisposable
         SandboxStarter starter, IsolationOptions isolation, PoolOptions pool, LanguageInfo language, Action<StartedSandbox>? launched = null)
     {
         var limits = IdleLimits(pool);
-        var launch = new SandboxLaunch(
+        var launch = CapturingLaunch.Warm(new SandboxLaunch(
             // The cgroup keeps this name for the run it will serve (cgroup v2 cannot rename one); the run folder is renamed
             // after the execution at dispatch, and the sandbox's mounts name that folder (/proc/PID/mountinfo).
             $"pool-{language.Name}-{Guid.NewGuid():N}", $"pool-{language.Name}",
@@ -37,7 +38,7 @@ internal sealed class WarmSandbox : IDisposable
             WarmLaunchers.Command(isolation, language, limits with { MemoryBytes = pool.MemoryBytes }),
             limits,
             WarmLaunchers.Files(language),
-            Niceness.Idle);
+            Niceness.Idle), language);
         var (sandbox, failure) = await starter.StartAsync(launch);
         if (sandbox is null)
         {
@@ -67,8 +68,9 @@ internal sealed class WarmSandbox : IDisposable
     /// launch wrapper would have, CPU and peak memory restarted (the run is charged from here), the program file filled,
     /// then the header sent. After this the sandbox is the run's, exactly like a cold one that has just started; the caller
     /// supervises it (and feeds stdin after the header). Returns why it could not, with nothing of the program run.
+    /// <paramref name="captureRequest"/> says what the run captures (<see cref="CaptureFiles.Request"/>); null: nothing.
     /// </summary>
-    public async Task<string?> DispatchAsync(string executionId, ExecutionSpec spec)
+    public async Task<string?> DispatchAsync(string executionId, ExecutionSpec spec, string? captureRequest = null)
     {
         if (!IsAlive)
         {
@@ -92,6 +94,11 @@ internal sealed class WarmSandbox : IDisposable
             var file = spec.ProgramFiles(Language)[0];
             Sandbox.Folder.Rename(executionId);
             Sandbox.Folder.Refill($"src/{file.Name}", file.Content);
+            if (captureRequest is not null)
+            {
+                Sandbox.Folder.Refill(CaptureFiles.RequestFile, captureRequest);
+            }
+
             // One write well under the pipe's capacity (arguments are at most 8 KiB): it never waits for the reader.
             var stdin = Sandbox.Process.StandardInput.BaseStream;
             await stdin.WriteAsync(WarmLaunchers.Header(spec.Args));

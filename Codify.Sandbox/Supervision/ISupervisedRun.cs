@@ -25,6 +25,9 @@ internal interface ISupervisedRun
     /// <summary>Valid once <see cref="WaitForExitAsync"/> completed: the code bwrap would report (128 + N for signal N).</summary>
     int ExitCode { get; }
 
+    /// <summary>The host folder holding the run's capture channel (rich outputs, returned files); null when the run cannot capture.</summary>
+    string? CaptureFolder { get; }
+
     /// <summary>Set when the run ended because what carried it went away (its fork server died): no exit status of its own.</summary>
     string? Lost { get; }
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Readiness;
+using Microsoft.Extensions.Options;
 
 namespace Codify.Sandbox.Supervision;
 
@@ -10,7 +12,7 @@ namespace Codify.Sandbox.Supervision;
 /// Watches one started sandbox (cold, or warm once its program is handed over): wall clock, run-wide CPU time (from the
 /// cgroup), output budget, cancellation. Shared by both paths, so the verdict, the statistics and stdin are one code path.
 /// </summary>
-internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<RunSupervisor> logger)
+internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<CaptureOptions> capture, ILogger<RunSupervisor> logger)
 {
     /// <summary>How often the cgroup's CPU counter is read: a CPU-limit overrun lasts at most this long.</summary>
     private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
@@ -24,6 +26,12 @@ internal sealed partial class RunSupervisor(IsolationState isolation, ILogger<Ru
     {
         ArgumentNullException.ThrowIfNull(run);
         var result = await WatchAsync(run, spec, onOutput, stdin, cancellationToken);
+        if (spec.Captures && run.CaptureFolder is { } folder)
+        {
+            // Read after every process of the run is gone: nothing can write the channel while the host reads it.
+            result = CaptureReader.Attach(result, Path.Combine(folder, CaptureFiles.ChannelFile), spec, capture.Value);
+        }
+
         // A run lost with its fork server is that server's failure (it is replaced), not a broken isolation layer.
         if (result.Status == ExecutionStatus.InternalError && run.Lost is null)
         {

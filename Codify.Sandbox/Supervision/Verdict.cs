@@ -44,7 +44,7 @@ public static class Verdict
     }
 
     /// <summary>Node's heap cap and Python's allocator report exhaustion themselves before the cgroup OOM killer acts.</summary>
-    private static bool OutOfMemoryMessage(string stderr) =>
+    internal static bool OutOfMemoryMessage(string stderr) =>
         stderr.Contains("JavaScript heap out of memory", StringComparison.Ordinal)
         || stderr.TrimEnd().EndsWith("MemoryError", StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Codify.Sandbox.Workspace;
@@ -41,6 +42,27 @@ public sealed class RunFolder : IDisposable
         stream.Write(Encoding.UTF8.GetBytes(content));
         return file;
     }
+
+    /// <summary>
+    /// Creates the empty file the sandbox may write (the capture channel), owned by the run's host uid so that only this
+    /// run can write it. It sits in this root-owned folder that no sandbox uid can write: the program can change the
+    /// file's content (read back with caps), never which file the host's path names.
+    /// </summary>
+    public string CreateChannel(string name, int hostUid)
+    {
+        var file = WriteFile(name, "");
+        if (Chown(file, hostUid, hostUid) != 0)
+        {
+            throw new IOException($"cannot hand {name} to uid {hostUid}: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return file;
+    }
+
+    [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
 
     /// <summary>
     /// Renames the folder (same root) after the execution a warm sandbox was given, as a cold run's folder is named. Bind

@@ -1,3 +1,4 @@
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Cold;
 using Codify.Sandbox.Launch;
@@ -24,20 +25,24 @@ internal sealed class RealSandbox : IDisposable
 
     public HostUidPool Uids { get; }
 
-    public RealSandbox(IsolationOptions options, IsolationState? state = null, ICgroupDriver? cgroups = null)
+    public RealSandbox(IsolationOptions options, IsolationState? state = null, ICgroupDriver? cgroups = null, CaptureOptions? capture = null)
     {
+        Capture = Options.Create(capture ?? new CaptureOptions());
         var isolation = Options.Create(options);
         State = state ?? new IsolationState();
         _seccomp = new SeccompProvider(isolation, NullLogger<SeccompProvider>.Instance);
         Cgroups = cgroups ?? CgroupDetector.Detect(new CgroupOptions()).Driver;
         Uids = new HostUidPool(isolation);
         Starter = new SandboxStarter(isolation, Cgroups, _seccomp, Uids, _launcher);
-        Supervisor = new RunSupervisor(State, NullLogger<RunSupervisor>.Instance);
-        Runner = new BubblewrapRunner(isolation, State, Starter, Supervisor, Cleanup, NullLogger<BubblewrapRunner>.Instance);
+        Supervisor = new RunSupervisor(State, Capture, NullLogger<RunSupervisor>.Instance);
+        Runner = new BubblewrapRunner(isolation, Capture, State, Starter, Supervisor, Cleanup, NullLogger<BubblewrapRunner>.Instance);
         Probe = new IsolationProbe(Runner, State, isolation, NullLogger<IsolationProbe>.Instance);
     }
 
     public IsolationState State { get; }
+
+    /// <summary>The caps on returned outputs and files (the defaults unless the fixture gives its own).</summary>
+    public IOptions<CaptureOptions> Capture { get; }
 
     public ICgroupDriver Cgroups { get; }
 

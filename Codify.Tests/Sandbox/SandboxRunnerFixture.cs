@@ -59,6 +59,9 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
     public Task WhenCleanedUpAsync() => Sandbox.Cleanup.WhenIdleAsync();
 
+    /// <summary>Caps on returned outputs and files; null: the defaults.</summary>
+    public virtual Codify.Sandbox.Capture.CaptureOptions? Capture => null;
+
     /// <summary>Warm sandboxes per language; null: no pool.</summary>
     public virtual PoolOptions? PoolSizes => null;
 
@@ -73,7 +76,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _sandbox = new RealSandbox(Options);
+        _sandbox = new RealSandbox(Options, capture: Capture);
         await Sandbox.Probe.ProbeAsync(CancellationToken.None);
         // In the user-mode kernel on a loaded host a canary can pass the probe's fixed CPU budget (seen once: node over
         // 5 s of CPU); the service re-probes on a timer, and so does the Kernel tier, twice at most.
@@ -89,7 +92,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         {
             var (isolation, pool) = (Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(sizes));
             _pool = new SandboxPool(State, Sandbox.Starter, isolation, pool, NullLogger<SandboxPool>.Instance);
-            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, State, Sandbox.Supervisor, Sandbox.Cleanup, pool,
+            _pooled = new PooledSandboxRunner(Sandbox.Runner, _pool, State, Sandbox.Supervisor, Sandbox.Cleanup, pool, Sandbox.Capture,
                 NullLogger<PooledSandboxRunner>.Instance, _runs.Meters);
             await _pool.StartAsync(CancellationToken.None);
             await WaitForFullPoolAsync();

@@ -1,5 +1,6 @@
 using Codify.Benchmarks;
 using Codify.Benchmarks.EndToEnd;
+using Codify.Benchmarks.Sessions;
 
 // Usage (as root, like the Sandbox), from the repository root:
 //   dotnet run -c Release --project bench/Codify.Benchmarks                     end to end, writes docs/benchmarks.md
@@ -8,6 +9,7 @@ using Codify.Benchmarks.EndToEnd;
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- start [iterations]   sandbox start cost only
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- cgroups [rounds]     a run's cgroups against no cgroups
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- seccomp [runs]       a run with the seccomp filter against without
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- sessions [rounds]    sessions: first cell, x + 1, a matplotlib cell vs cold
 var modeAt = Array.IndexOf(args, "--mode");
 var sandboxMode = modeAt >= 0 && modeAt + 1 < args.Length ? args[modeAt + 1] : null;
 args = modeAt >= 0 ? [.. args[..modeAt], .. args[Math.Min(modeAt + 2, args.Length)..]] : args;
@@ -23,12 +25,13 @@ return command switch
     "start" => await SandboxStartBenchmark.RunAsync(Arg(1, 30)),
     "cgroups" => await CgroupCostBenchmark.RunAsync(Arg(1, 20)),
     "seccomp" => await SeccompCostBenchmark.RunAsync(Arg(1, 20)),
+    "sessions" => await SessionBenchmark.RunAsync(Arg(1, 30), EndToEndBenchmark.FindRepo(), configuration),
     "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration, sandboxMode),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] [--mode M] | start [iterations] | cgroups [rounds] | seccomp [runs]]");
+    Console.Error.WriteLine("usage: Codify.Benchmarks [e2e [requests] [pool size] [--mode M] | start [iterations] | cgroups [rounds] | seccomp [runs] | sessions [rounds]]");
     return 2;
 }

@@ -33,7 +33,8 @@ public static class SandboxStartBenchmark
         using var launcher = new ProcessLauncher();
         using var cleanup = new SandboxCleanup();
         var starter = new SandboxStarter(isolation, CgroupDetector.Detect(new CgroupOptions()).Driver, seccomp, new HostUidPool(isolation), launcher);
-        var runner = new BubblewrapRunner(isolation, state, starter, new RunSupervisor(state, NullLogger<RunSupervisor>.Instance), cleanup,
+        var capture = Options.Create(new Codify.Sandbox.Capture.CaptureOptions());
+        var runner = new BubblewrapRunner(isolation, capture, state, starter, new RunSupervisor(state, capture, NullLogger<RunSupervisor>.Instance), cleanup,
             NullLogger<BubblewrapRunner>.Instance);
         using var probe = new IsolationProbe(runner, state, isolation, NullLogger<IsolationProbe>.Instance);
         await probe.ProbeAsync(CancellationToken.None);

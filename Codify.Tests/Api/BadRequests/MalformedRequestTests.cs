@@ -21,6 +21,8 @@ public sealed class MalformedRequestTests(MalformedRequestTests.ApiOnly api) : I
     [InlineData("/api/execute", """{"code":"x","language":"python","limits":{"memory":"big"}}""", "$.limits.memory", "expected an integer")]
     [InlineData("/api/execute", """{"code":"x","language":"python","timeout":"ten"}""", "$.timeout", "expected a number")]
     [InlineData("/api/execute", """{"code":"x","language":"python","interactive":"yes"}""", "$.interactive", "expected true or false")]
+    [InlineData("/api/execute", """{"code":"x","language":"python","outputs":"yes"}""", "$.outputs", "expected true or false")]
+    [InlineData("/api/execute", """{"code":"x","language":"python","returnFiles":1}""", "$.returnFiles", "expected true or false")]
     [InlineData("/api/execute", """{"code":"x","language":"python","args":"a b"}""", "$.args", "expected an array")]
     [InlineData("/api/execute", """{"code":"x","language":"python","limits":5}""", "$.limits", "expected an object")]
     [InlineData("/api/execute/batch", """{"executions":[{"code":"x","language":"python"},{"code":5}]}""", "$.executions[1].code", "expected a string")]

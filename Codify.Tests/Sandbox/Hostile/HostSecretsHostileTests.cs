@@ -121,11 +121,12 @@ public class HostSecretsHostileTests(SandboxRunnerFixture sandbox) : IClassFixtu
         Assert.NotEmpty(mounts);
         Assert.DoesNotContain(mounts, m => m[3].StartsWith("/work", StringComparison.Ordinal) || m[3].StartsWith("/root", StringComparison.Ordinal)
             || m[3].StartsWith("/home", StringComparison.Ordinal) || m[4] is "/work" or "/root" or "/home");
-        // Every bind of a host path is read-only and one of: /usr, a few /etc files, the run's program and passwd.
+        // Every bind of a host path is read-only and one of: /usr, a few /etc files, the run's program and passwd. The one
+        // exception is a python sandbox's capture channel (Capture/): a single file of the run's own folder, writable.
         var hostBinds = mounts.Where(m => m[3] != "/" && !m[4].StartsWith("/dev/", StringComparison.Ordinal) && m[3] != "/newroot").ToList();
         Assert.All(hostBinds, m =>
         {
-            Assert.StartsWith("ro,", m[5] + ",", StringComparison.Ordinal);
+            Assert.StartsWith(m[4] == "/.codify/capture.out" ? "rw," : "ro,", m[5] + ",", StringComparison.Ordinal);
             Assert.True(m[3] == "/usr" || m[3].StartsWith("/etc/", StringComparison.Ordinal)
                 || m[3].StartsWith($"{sandbox.Options.RunRoot}/{run.Marker}-", StringComparison.Ordinal)
                 // A forked run's mount namespace is a copy of its fork server's: the server's own read-only binds (its passwd,

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Codify.Contracts;
+using Codify.Sandbox.Supervision;
+
+namespace Codify.Sandbox.Sessions;
+
+/// <summary>
+/// Runs one cell in a live kernel and watches it like a run: wall clock, CPU time (the session's cgroup, counted afresh
+/// per cell), output budget, cancel. A cell past a limit is interrupted (python: KeyboardInterrupt; node: its vm timeout)
+/// and the session goes on; one that does not stop within the grace has its interpreter killed, and the result says the
+/// session ended. A kernel that dies (memory limit, exit) ends the session too.
+/// </summary>
+internal static class CellRun
+{
+    private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
+
+    public static async Task<ExecutionResult> RunAsync(
+        KernelSession session, string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var limits = spec.Limits;
+        var output = new CellOutput(limits.OutputBytes, onOutput);
+        // The cell is charged from here: CPU time and peak memory start over (the session's limits stay as they were).
+        session.Cgroup?.ResetUsage();
+        var clock = Stopwatch.StartNew();
+        using var wall = new CancellationTokenSource(limits.WallTimeMs);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(wall.Token, cancellationToken);
+        using var finished = new CancellationTokenSource();
+        var cpuWatch = WatchCpuAsync(session, limits.CpuTimeMs, stop, finished.Token);
+        var vmTimeout = session.Plan.Language.Name == "javascript" ? Math.Min(limits.WallTimeMs, limits.CpuTimeMs) : limits.WallTimeMs;
+        await session.Channel.SendAsync(new { op = "exec", cell = executionId, code = spec.Code, stdin = spec.Stdin, timeoutMs = vmTimeout });
+
+        var (done, killed) = await ReadUntilDoneAsync(session, executionId, output, stop, grace);
+        var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
+        await finished.CancelAsync();
+        var cpuExpired = await cpuWatch;
+        var usage = session.Sandbox.Cgroup.ReadUsage();
+        var ended = done is null ? SessionEndedReason(session, killed, usage.OomKilled) : null;
+        var exitCode = done?.Number("exit") is { } exit ? (int)Math.Clamp(exit, int.MinValue, int.MaxValue) : (int?)null;
+        var status = (cancellationToken.IsCancellationRequested, cpuExpired, wall.IsCancellationRequested) switch
+        {
+            (true, _, _) => ExecutionStatus.Cancelled,
+            (_, true, _) or (_, _, true) => ExecutionStatus.TimeLimitExceeded,
+            _ when usage.OomKilled || Verdict.OutOfMemoryMessage(output.Stderr) => ExecutionStatus.MemoryLimitExceeded,
+            _ when output.Exceeded => ExecutionStatus.OutputLimitExceeded,
+            _ when exitCode == 0 => ExecutionStatus.Completed,
+            _ => ExecutionStatus.RuntimeError,
+        };
+        return new ExecutionResult
+        {
+            Status = status,
+            Stdout = output.Stdout,
+            Stderr = output.Stderr,
+            ExitCode = exitCode,
+            WallTimeMs = elapsed,
+            CpuTimeMs = usage.CpuTimeMs,
+            MemoryPeakBytes = usage.MemoryPeakBytes,
+            StdoutTruncated = output.StdoutTruncated,
+            StderrTruncated = output.StderrTruncated,
+            LimitExceeded = status != ExecutionStatus.TimeLimitExceeded ? null : cpuExpired ? "cpu" : "wall",
+            Message = Describe(status, cpuExpired, ended),
+            Outputs = done is null ? null : output.Rich(done.Body),
+            SessionEnded = ended,
+        };
+    }
+
+    /// <returns>The cell's <c>done</c> frame (null when the kernel died or was killed), and whether the host killed it.</returns>
+    private static async Task<(KernelFrame? Done, bool Killed)> ReadUntilDoneAsync(
+        KernelSession session, string executionId, CellOutput output, CancellationTokenSource stop, TimeSpan grace)
+    {
+        CancellationTokenSource? graceTimer = null;
+        try
+        {
+            while (true)
+            {
+                KernelFrame frame;
+                try
+                {
+                    frame = await session.Channel.Received.ReadAsync(graceTimer?.Token ?? stop.Token);
+                }
+                catch (ChannelClosedException)
+                {
+                    return (null, false);
+                }
+                catch (OperationCanceledException) when (graceTimer is null)
+                {
+                    // A limit or a cancel: ask the kernel to stop the cell, and give it the grace to do so.
+                    graceTimer = new CancellationTokenSource(grace);
+                    await session.Channel.SendAsync(new { op = "interrupt" });
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    session.End(SessionEndReasonsOnHost.DidNotStop);
+                    return (null, true);
+                }
+
+                // An earlier cell's end (one that was cut short, or forged by the program) does not end this one.
+                if (frame.Type == "done" && frame.Text("cell") == executionId)
+                {
+                    return (frame, false);
+                }
+
+                if (frame.Type == "out" && !output.Add(frame.Text("s") != "stderr", frame.Text("d") ?? "") && !stop.IsCancellationRequested)
+                {
+                    await stop.CancelAsync();
+                }
+            }
+        }
+        finally
+        {
+            graceTimer?.Dispose();
+        }
+    }
+
+    private static string SessionEndedReason(KernelSession session, bool killed, bool oomKilled) =>
+        session.EndReason is { } reason && (killed || reason != SessionEndReasonsOnHost.DidNotStop)
+            ? reason
+            : session.Channel.Violation ?? (oomKilled ? SessionEndReasonsOnHost.OutOfMemory : Contracts.Sessions.SessionEndReasons.KernelExited);
+
+    private static string? Describe(ExecutionStatus status, bool cpuExpired, string? ended)
+    {
+        var what = status switch
+        {
+            ExecutionStatus.Cancelled => "cell was cancelled",
+            ExecutionStatus.TimeLimitExceeded when cpuExpired => "CPU time limit reached; the cell was interrupted",
+            ExecutionStatus.TimeLimitExceeded => "wall-clock limit reached; the cell was interrupted",
+            ExecutionStatus.MemoryLimitExceeded => "memory limit reached",
+            ExecutionStatus.OutputLimitExceeded => "output limit reached; output kept up to the limit and the cell was interrupted",
+            _ => null,
+        };
+        return ended is null ? what : $"{what ?? "the cell did not finish"}; the session ended: {ended}";
+    }
+
+    private static async Task<bool> WatchCpuAsync(KernelSession session, long limitMs, CancellationTokenSource stop, CancellationToken finished)
+    {
+        using var timer = new PeriodicTimer(CpuPollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(finished))
+            {
+                if (session.Sandbox.Cgroup.ReadUsage().CpuTimeMs > limitMs)
+                {
+                    await stop.CancelAsync();
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The cell ended first.
+        }
+
+        return false;
+    }
+}

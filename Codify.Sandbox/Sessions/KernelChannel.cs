@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Codify.Contracts;
+
+namespace Codify.Sandbox.Sessions;
+
+/// <summary>
+/// The host's end of a kernel's control pipes: requests written to its stdin, frames read from its stdout (8 hex digits
+/// of length, then UTF-8 JSON). A frame that breaks the format (bad length, over <c>maxFrameBytes</c>, not JSON) ends the
+/// reading with <see cref="Violation"/> set: the session is ended, the service goes on.
+/// </summary>
+internal sealed class KernelChannel
+{
+    private readonly Stream _requests;
+    private readonly Stream _frames;
+    private readonly long _maxFrameBytes;
+    private readonly Channel<KernelFrame> _received = Channel.CreateUnbounded<KernelFrame>(new() { SingleWriter = true });
+
+    public KernelChannel(Stream requests, Stream frames, long maxFrameBytes)
+    {
+        _requests = requests;
+        _frames = frames;
+        _maxFrameBytes = maxFrameBytes;
+        Reading = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>Frames in arrival order; completed when the kernel's stdout closes (it exited or was killed) or broke the format.</summary>
+    public ChannelReader<KernelFrame> Received => _received.Reader;
+
+    public Task Reading { get; }
+
+    /// <summary>Why reading stopped early: the kernel (or the program in its process) wrote something that is not a frame.</summary>
+    public string? Violation { get; private set; }
+
+    /// <summary>Writes one request. One writer at a time: the session's gate holds one cell or file operation, whose own requests are sequential.</summary>
+    public async Task SendAsync(object request)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, CodifyJson.Options);
+        var header = Encoding.ASCII.GetBytes(payload.Length.ToString("x8", CultureInfo.InvariantCulture));
+        try
+        {
+            await _requests.WriteAsync(header);
+            await _requests.WriteAsync(payload);
+            await _requests.FlushAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The kernel is gone: its frames channel completes, and the caller learns it there.
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var header = new byte[8];
+        try
+        {
+            while (await ReadExactAsync(header))
+            {
+                if (!long.TryParse(Encoding.ASCII.GetString(header), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var length)
+                    || length < 2 || length > _maxFrameBytes)
+                {
+                    Violation = $"the kernel sent a malformed frame header (length over {_maxFrameBytes} bytes or not hex)";
+                    return;
+                }
+
+                var payload = new byte[length];
+                if (!await ReadExactAsync(payload))
+                {
+                    return;
+                }
+
+                using var json = JsonDocument.Parse(payload);
+                if (json.RootElement.ValueKind != JsonValueKind.Object
+                    || !json.RootElement.TryGetProperty("t", out var type) || type.ValueKind != JsonValueKind.String)
+                {
+                    Violation = "the kernel sent a frame without a type";
+                    return;
+                }
+
+                _received.Writer.TryWrite(new KernelFrame(type.GetString()!, json.RootElement.Clone()));
+            }
+        }
+        catch (JsonException)
+        {
+            Violation = "the kernel sent a frame that is not JSON";
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The pipe broke: the kernel is gone.
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
+    }
+
+    private async Task<bool> ReadExactAsync(byte[] buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await _frames.ReadAsync(buffer.AsMemory(read));
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+}

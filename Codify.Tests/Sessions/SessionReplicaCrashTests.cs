@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using Codify.Contracts;
+using Codify.Contracts.Sessions;
+using Codify.Tests.Infrastructure;
+
+namespace Codify.Tests.Sessions;
+
+/// <summary>A session lives on one replica: when that replica dies, the session and its cell end saying so, and nothing of it stays.</summary>
+[ApiTier]
+public sealed class SessionReplicaCrashTests
+{
+    [Fact]
+    public async Task A_dead_replica_ends_its_sessions_and_their_cells_with_a_clear_reason_and_leaves_nothing()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var doomed = SandboxProcess.Start(redis.ConnectionString, slots: 2);
+        await Eventually.ReturnsAsync(() => redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes), n => n == 1,
+            TimeSpan.FromSeconds(60), "the replica to advertise itself");
+        await using var api = new ApiFactory(redis.ConnectionString, new Dictionary<string, string?> { ["Executions:SandboxHeartbeatTimeoutSeconds"] = "3" });
+        using var client = api.CreateClient();
+        var session = await SessionsFixture.CreateAsync(client);
+        using var queued = await client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute?wait=false", new { code = "import time\ntime.sleep(60)" });
+        var cell = (await queued.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!;
+        await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
+            r => r!.Status == ExecutionStatus.Running, TimeSpan.FromSeconds(30), "the cell to run");
+        Assert.NotEmpty(SessionLeftovers.Processes(session.Id));
+
+        await doomed.KillAsync();
+
+        var ended = await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<SessionInfo>($"/api/sessions/{session.Id}", CodifyJson.Options),
+            s => s!.Status == SessionStatus.Ended, TimeSpan.FromSeconds(30), "the session to end with its replica");
+        Assert.Equal(SessionEndReasons.ReplicaLost, ended!.EndReason);
+        var lost = await client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options);
+        Assert.Equal(ExecutionStatus.InternalError, lost!.Status);
+        Assert.Equal(SessionEndReasons.ReplicaLost, lost.SessionEnded);
+        using var next = await client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute", new { code = "1" });
+        Assert.Equal(HttpStatusCode.Conflict, next.StatusCode);
+
+        // The kernel died with its replica (bwrap's die-with-parent); the next replica's start removes the dead life's cgroup and folder.
+        Assert.Empty(SessionLeftovers.Processes(session.Id));
+        await using var successor = new SandboxFactory(redis.ConnectionString);
+        _ = successor.Server;
+        await Eventually.ReturnsAsync(() => Task.FromResult(SessionLeftovers.All(successor.Services, session.Id)),
+            left => left.Count == 0, TimeSpan.FromSeconds(30), "the dead replica's session cgroup and folder to be removed");
+    }
+}
