@@ -56,7 +56,7 @@ internal sealed class PreforkedRun(ForkServerProcess server, string id, IReusabl
     }
 
     /// <summary>
-    /// Hands the program over, as a warm sandbox's dispatch does: cgroup named after the execution, the run's limits, usage
+    /// Hands the program over, as a warm sandbox's dispatch does: the cgroup keeps its name (v2 has no rename), the run's limits, usage
     /// restarted; the program file written to the spool; pipes created and passed; the launcher's header written; its ready
     /// byte read. Returns the run to supervise, or why not (nothing of the program ran; dispose this and run it elsewhere).
     /// </summary>
@@ -71,7 +71,6 @@ internal sealed class PreforkedRun(ForkServerProcess server, string id, IReusabl
         var ends = new List<int>();
         try
         {
-            cgroup.Rename($"run-{RunFolder.SafeName(executionId)}-{Guid.NewGuid():N}");
             cgroup.ApplyLimits(spec.Limits);
             cgroup.ResetUsage();
             folder = RunFolder.Create(Server.SpoolRoot, executionId);

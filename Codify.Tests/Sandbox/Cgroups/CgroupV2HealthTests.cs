@@ -24,7 +24,7 @@ public sealed class CgroupV2HealthTests : IDisposable
         var isolation = new IsolationOptions { RunRoot = Path.Combine(kernel.Root, "runs") };
         using var sandbox = new RealSandbox(isolation, cgroups: driver);
         await sandbox.Probe.ProbeAsync(CancellationToken.None);
-        return await new IsolationHealthCheck(sandbox.State).CheckHealthAsync(new HealthCheckContext());
+        return await new IsolationHealthCheck(sandbox.State, new ExecutionModeState()).CheckHealthAsync(new HealthCheckContext());
     }
 
     [Fact]
