@@ -1,3 +1,4 @@
+using Codify.Hosting;
 using Codify.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,9 +21,9 @@ public sealed partial class CancelListener(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(Channel, (_, id) => Cancel(id.ToString()));
         try
         {
+            await RedisStartup.RetryAsync(() => subscriber.SubscribeAsync(Channel, (_, id) => Cancel(id.ToString())), "subscribing to cancels", logger, stoppingToken);
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {

@@ -34,8 +34,8 @@ public sealed partial class StreamConsumerLoop(
         var subscriber = redis.GetSubscriber();
         try
         {
-            await group.EnsureGroupAsync();
-            await subscriber.SubscribeAsync(channel, (_, _) => _available.Poke());
+            await RedisStartup.RetryAsync(group.EnsureGroupAsync, $"creating the consumer group of {group.Member.Stream}", logger, stoppingToken);
+            await RedisStartup.RetryAsync(() => subscriber.SubscribeAsync(channel, (_, _) => _available.Poke()), $"subscribing to {pacing.WakeChannel}", logger, stoppingToken);
             await ConsumeAsync(handle, mayTake ?? (() => true), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
