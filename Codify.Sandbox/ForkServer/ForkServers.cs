@@ -97,13 +97,23 @@ internal sealed partial class ForkServers(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (isolation.IsReady)
+                try
                 {
-                    await KeepServerAsync();
-                    Fill();
+                    if (isolation.IsReady)
+                    {
+                        await KeepServerAsync();
+                        Fill();
+                    }
+
+                    ReapRetired();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Never take the replica down: python runs use the pool or start cold until the next round.
+                    modes.FellBack(e.Message);
+                    LogStartFailed(logger, 1, e.ToString());
                 }
 
-                ReapRetired();
                 await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
