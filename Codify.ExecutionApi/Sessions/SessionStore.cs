@@ -42,14 +42,6 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
         return 1
         """;
 
-    private const string EndScript = """
-        local status = redis.call('HGET', KEYS[1], 'status')
-        if not status or status == 'ended' then return 0 end
-        redis.call('HSET', KEYS[1], 'status', 'ended', 'endReason', ARGV[1])
-        redis.call('HDEL', KEYS[1], 'cell', 'cellUntil')
-        redis.call('EXPIRE', KEYS[1], ARGV[2])
-        return 1
-        """;
 
     // A cell whose replica died: ended internal_error like any execution of a lost worker (the event and statistics too).
     private static readonly string FailCellScript = $"""
@@ -118,7 +110,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
 
     /// <summary>Ends the session with <paramref name="reason"/> unless it had already ended; true when this call ended it.</summary>
     public async Task<bool> EndAsync(string id, string reason) =>
-        (int)await Db.ScriptEvaluateAsync(EndScript, [RedisKeys.Session(id)], [reason, options.Value.RetentionSeconds]) == 1;
+        (int)await Db.ScriptEvaluateAsync(SessionEndScript.Lua, [RedisKeys.Session(id)], [reason, options.Value.RetentionSeconds]) == 1;
 
     /// <summary>Whether <paramref name="replica"/>'s heartbeat is fresh (it is alive and holds its sessions).</summary>
     public async Task<bool> ReplicaAliveAsync(string replica, int heartbeatTimeoutSeconds)

@@ -35,13 +35,6 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
         return 1
         """;
 
-    private const string EndScript = """
-        local status = redis.call('HGET', KEYS[1], 'status')
-        if not status or status == 'ended' then return 0 end
-        redis.call('HSET', KEYS[1], 'status', 'ended', 'endReason', ARGV[1])
-        redis.call('HDEL', KEYS[1], 'cell', 'cellUntil')
-        return 1
-        """;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -69,7 +62,7 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
 
     public Task TouchAsync(string id) => Db.ScriptEvaluateAsync(TouchScript, [RedisKeys.Session(id)], [Now()]);
 
-    public Task EndAsync(string id, string reason) => Db.ScriptEvaluateAsync(EndScript, [RedisKeys.Session(id)], [reason]);
+    public Task EndAsync(string id, string reason) => Db.ScriptEvaluateAsync(SessionEndScript.Lua, [RedisKeys.Session(id)], [reason]);
 
     /// <summary>Leaves the reply where the API reads it, then announces it.</summary>
     public async Task ReplyAsync(string requestId, SessionReply reply)
