@@ -1,5 +1,5 @@
-using Codify.Hosting;
 using Codify.Contracts;
+using Codify.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
