@@ -23,7 +23,7 @@ public sealed class SessionOptions
     [Range(1, 10_000)]
     public int MaxSessionsPerClient { get; set; } = 5;
 
-    /// <summary>Largest file uploaded to or downloaded from a session, in bytes (at most Executions:MaxRequestBodyBytes).</summary>
+    /// <summary>Largest file uploaded to or downloaded from a session, in bytes (an upload is also bounded by Executions:MaxRequestBodyBytes).</summary>
     [Range(1, 256L << 20)]
     public long MaxFileBytes { get; set; } = 4L << 20;
 

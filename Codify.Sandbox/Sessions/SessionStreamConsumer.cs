@@ -23,15 +23,16 @@ internal sealed partial class SessionStreamConsumer(
     /// <summary>Requests and cells handled at once (each session still runs one thing at a time).</summary>
     private const int InFlight = 64;
 
+    // One consumer, this process: its pending entries (a long cell) are never abandoned while it lives, and a new life
+    // reads a new stream. Reclaiming would hand a running cell back to its own handler as "worker lost".
     private readonly StreamConsumerGroup _feed = new(redis, new ConsumerGroupMember(
-        RedisKeys.SessionRequests(options.Value.ConsumerName), RedisKeys.SessionGroup, options.Value.ConsumerName,
-        TimeSpan.FromSeconds(options.Value.ReclaimIdleSeconds)));
+        RedisKeys.SessionRequests(options.Value.ConsumerName), RedisKeys.SessionGroup, options.Value.ConsumerName, TimeSpan.FromDays(30)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var loop = new StreamConsumerLoop(_feed, redis, new StreamLoopPacing(
             RedisKeys.SessionRequestsAvailable(options.Value.ConsumerName), InFlight,
-            TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), TimeSpan.FromSeconds(options.Value.HeartbeatSeconds)), time, logger);
+            TimeSpan.FromMilliseconds(options.Value.PollIntervalMs), TimeSpan.FromHours(1)), time, logger);
         await loop.RunAsync(HandleAsync, () => !lifetime.ApplicationStopping.IsCancellationRequested, stoppingToken);
     }
 

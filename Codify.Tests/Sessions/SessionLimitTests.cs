@@ -20,7 +20,8 @@ public sealed class SessionLimitTests(SessionsFixture stack)
         var session = await stack.CreateAsync();
         await stack.RunAsync(session.Id, "x = 1");
 
-        var looping = await stack.RunAsync(session.Id, "while True:\n    pass", timeout: 1);
+        // Longer than the replica's reclaim idle time (3 s in tests): a long cell is never taken for a lost one.
+        var looping = await stack.RunAsync(session.Id, "while True:\n    pass", timeout: 4);
         Assert.Equal(ExecutionStatus.TimeLimitExceeded, looping.Status);
         Assert.Contains("KeyboardInterrupt", looping.Stderr, StringComparison.Ordinal);
         Assert.Null(looping.SessionEnded);

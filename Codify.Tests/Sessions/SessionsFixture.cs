@@ -26,7 +26,7 @@ public sealed class SessionsFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
-        Sandbox = new SandboxFactory(Redis.ConnectionString, new Dictionary<string, string?> { ["Sessions:InterruptGraceMs"] = "1000" });
+        Sandbox = new SandboxFactory(Redis.ConnectionString, new Dictionary<string, string?> { ["Sessions:InterruptGraceMs"] = "3000" });
         _ = Sandbox.Server;
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
         {
