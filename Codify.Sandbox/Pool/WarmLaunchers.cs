@@ -40,8 +40,12 @@ internal static class WarmLaunchers
             os.write(1, b'\0')
             parts = read(int(read(8), 16)).split(b'\0')
             args = [os.fsdecode(a) for a in parts[1:1 + int(parts[0])]]
-            with open('/.codify/capture.json', 'rb') as f:
-                capturing = f.read(1)
+            try:
+                with open('/.codify/capture.json', 'rb') as f:
+                    capturing = f.read(1)
+            except FileNotFoundError:
+                # A forked run has no capture request bound (runs asking for outputs are not forked).
+                capturing = b''
             if capturing:
                 # A run asking for outputs or files: the capture module (Capture/) runs it, as it does for cold runs.
                 CAPTURE_MAIN
