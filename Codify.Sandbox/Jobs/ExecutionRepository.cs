@@ -69,7 +69,7 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
         var published = run is { CreatedAt: { } createdAt }
             ? JsonSerializer.Serialize(completed with
             {
-                Record = ExecutionRecord.Create(id, result.Status, run.Language, createdAt, run.StartedAt, now, result),
+                Record = ExecutionRecord.Create(id, result.Status, run.Language, createdAt, run.StartedAt, now, result) with { SessionId = run.SessionId },
             }, CodifyJson.Options)
             : completedJson;
         var stats = ExecutionStatsScript.KeysAt(now);
@@ -81,5 +81,5 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
     }
 
     /// <summary>What the replica that started a run knows of its record: enough to publish the final record whole.</summary>
-    public sealed record StartedRun(string Language, DateTimeOffset? CreatedAt, DateTimeOffset StartedAt);
+    public sealed record StartedRun(string Language, DateTimeOffset? CreatedAt, DateTimeOffset StartedAt, string? SessionId = null);
 }

@@ -143,7 +143,7 @@ public sealed partial class JobHandler(
         using (ExecutionTrace.StartPhase("result.store"))
         {
             await output.DrainAsync();
-            stored = await executions.TryFinishAsync(id, worker, result, new(spec.Language, claim.CreatedAt, startedAt));
+            stored = await executions.TryFinishAsync(id, worker, result, new(spec.Language, claim.CreatedAt, startedAt, spec.SessionId));
         }
 
         if (stored)
