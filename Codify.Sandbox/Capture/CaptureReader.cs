@@ -15,10 +15,10 @@ internal static class CaptureReader
     public static ExecutionResult Attach(ExecutionResult result, string channelFile, ExecutionSpec spec, CaptureOptions caps)
     {
         var (lines, cut) = ReadBounded(channelFile, caps.ChannelReadBytes);
-        var outputs = new List<RichOutput>();
+        var outputs = new RichOutputCap(caps) { Cut = cut };
         var files = new List<ReturnedFile>();
-        var (outputBytes, fileBytes) = (0L, 0L);
-        var (outputsCut, filesCut) = (cut, cut);
+        var fileBytes = 0L;
+        var filesCut = cut;
         var programFiles = Languages.Find(spec.Language) is { } language
             ? spec.ProgramFiles(language).Select(f => f.Name).ToHashSet(StringComparer.Ordinal) : [];
         foreach (var line in lines)
@@ -26,13 +26,7 @@ internal static class CaptureReader
             switch (Parse(line))
             {
                 case RichOutput output when spec.Outputs:
-                    var fits = outputs.Count < caps.MaxOutputs && outputBytes + output.Data.Length <= caps.MaxOutputBytes;
-                    (outputsCut, outputBytes) = fits ? (outputsCut, outputBytes + output.Data.Length) : (true, outputBytes);
-                    if (fits)
-                    {
-                        outputs.Add(output);
-                    }
-
+                    outputs.Offer(output);
                     break;
                 case ReturnedFile file when spec.ReturnFiles && !programFiles.Contains(file.Name):
                     var room = files.Count < caps.MaxFiles && fileBytes + file.Size <= caps.MaxFileBytes;
@@ -44,7 +38,7 @@ internal static class CaptureReader
 
                     break;
                 case "output":
-                    outputsCut = true;
+                    outputs.Cut = true;
                     break;
                 case "file":
                     filesCut = true;
@@ -54,8 +48,8 @@ internal static class CaptureReader
 
         return result with
         {
-            Outputs = spec.Outputs ? outputs : null,
-            OutputsTruncated = spec.Outputs ? outputsCut : null,
+            Outputs = spec.Outputs ? outputs.Kept : null,
+            OutputsTruncated = spec.Outputs ? outputs.Cut : null,
             Files = spec.ReturnFiles ? files : null,
             FilesTruncated = spec.ReturnFiles ? filesCut : null,
         };
@@ -101,10 +95,9 @@ internal static class CaptureReader
             var root = json.RootElement;
             return Text(root, "kind") switch
             {
-                "output" when Text(root, "type") is { } type && RichOutput.IsKnownType(type) && Text(root, "data") is { } data
-                    && (type != RichOutput.Png || Base64Length(data) is not null) => new RichOutput(type, data),
+                "output" => RichOutputCap.Checked(Text(root, "type"), Text(root, "data")),
                 "file" when Text(root, "name") is { } name && ReturnedPath.IsSafe(name) && Text(root, "data") is { } content
-                    && Base64Length(content) is { } size => new ReturnedFile(name, size, content),
+                    && RichOutputCap.Base64Length(content) is { } size => new ReturnedFile(name, size, content),
                 "truncated" => Text(root, "what"),
                 _ => null,
             };
@@ -118,11 +111,4 @@ internal static class CaptureReader
     private static string? Text(JsonElement root, string property) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString() : null;
-
-    /// <summary>The decoded length of valid base64, else null: a size is always the host's own count, never the record's word.</summary>
-    private static long? Base64Length(string data)
-    {
-        var decoded = new byte[(data.Length / 4 * 3) + 3];
-        return Convert.TryFromBase64String(data, decoded, out var written) ? written : null;
-    }
 }

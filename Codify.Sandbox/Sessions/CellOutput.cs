@@ -1,18 +1,17 @@
 using System.Text;
+using System.Text.Json;
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Supervision;
 
 namespace Codify.Sandbox.Sessions;
 
 /// <summary>
 /// One cell's stdout and stderr under one byte budget (the cell's output limit), as the kernel forwards them, and its rich
-/// outputs (capped in count and bytes). Past the budget text is dropped and the stream marked truncated.
+/// outputs (under the Capture caps, like a run's). Past the budget text is dropped and the stream marked truncated.
 /// </summary>
 internal sealed class CellOutput(long budgetBytes, OutputChunkHandler? onChunk)
 {
-    /// <summary>Rich outputs one cell keeps.</summary>
-    public const int MaxOutputs = 32;
-
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private long _remaining = budgetBytes;
@@ -56,29 +55,32 @@ internal sealed class CellOutput(long budgetBytes, OutputChunkHandler? onChunk)
         return false;
     }
 
-    /// <summary>The kernel's rich outputs, each kept only if its type and data are text and it fits the remaining budget.</summary>
-    public IReadOnlyList<RichOutput>? Rich(System.Text.Json.JsonElement frame)
+    /// <summary>
+    /// The kernel's rich outputs (figures shown, the last value, figures left open) under the Capture caps, checked by the
+    /// same rule as a run's channel: the kernel shares its process with the program, so the frame is the program's word.
+    /// </summary>
+    public static (IReadOnlyList<RichOutput>? Outputs, bool? Truncated) Rich(JsonElement frame, CaptureOptions caps)
     {
-        if (!frame.TryGetProperty("outputs", out var outputs) || outputs.ValueKind != System.Text.Json.JsonValueKind.Array)
+        if (!frame.TryGetProperty("outputs", out var outputs) || outputs.ValueKind != JsonValueKind.Array)
         {
-            return null;
+            return (null, null);
         }
 
-        var kept = new List<RichOutput>();
-        foreach (var output in outputs.EnumerateArray().Take(MaxOutputs))
+        var cap = new RichOutputCap(caps);
+        foreach (var output in outputs.EnumerateArray())
         {
-            if (output.ValueKind == System.Text.Json.JsonValueKind.Object
-                && output.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String
-                && output.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.String
-                && Encoding.UTF8.GetByteCount(data.GetString()!) is var size && size <= _remaining)
+            if (output.ValueKind == JsonValueKind.Object
+                && RichOutputCap.Checked(Text(output, "type"), Text(output, "data")) is { } checkedOutput)
             {
-                _remaining -= size;
-                kept.Add(new RichOutput(type.GetString()!, data.GetString()!));
+                cap.Offer(checkedOutput);
             }
         }
 
-        return kept.Count > 0 ? kept : null;
+        return (cap.Kept.Count > 0 ? cap.Kept : null, cap.Cut ? true : null);
     }
+
+    private static string? Text(JsonElement output, string property) =>
+        output.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string Prefix(string text, long bytes)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Supervision;
 
 namespace Codify.Sandbox.Sessions;
@@ -16,7 +17,7 @@ internal static class CellRun
     private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
 
     public static async Task<ExecutionResult> RunAsync(
-        KernelSession session, string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, TimeSpan grace, CancellationToken cancellationToken)
+        KernelSession session, string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, TimeSpan grace, CaptureOptions caps, CancellationToken cancellationToken)
     {
         var limits = spec.Limits;
         var output = new CellOutput(limits.OutputBytes, onOutput);
@@ -36,6 +37,7 @@ internal static class CellRun
         var cpuExpired = await cpuWatch;
         var usage = session.Sandbox.Cgroup.ReadUsage();
         var ended = done is null ? SessionEndedReason(session, killed, usage.OomKilled) : null;
+        var (outputs, outputsTruncated) = done is null ? (null, null) : CellOutput.Rich(done.Body, caps);
         var exitCode = done?.Number("exit") is { } exit ? (int)Math.Clamp(exit, int.MinValue, int.MaxValue) : (int?)null;
         var status = (cancellationToken.IsCancellationRequested, cpuExpired, wall.IsCancellationRequested) switch
         {
@@ -59,7 +61,8 @@ internal static class CellRun
             StderrTruncated = output.StderrTruncated,
             LimitExceeded = status != ExecutionStatus.TimeLimitExceeded ? null : cpuExpired ? "cpu" : "wall",
             Message = Describe(status, cpuExpired, ended),
-            Outputs = done is null ? null : output.Rich(done.Body),
+            Outputs = outputs,
+            OutputsTruncated = outputsTruncated,
             SessionEnded = ended,
         };
     }

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Launch;
 
 namespace Codify.Sandbox.Sessions;
@@ -31,9 +32,14 @@ internal static class KernelCommand
         return language.Name == "javascript" ? ["/bin/sh", "-c", NodeShell, "codify-kernel", .. interpreter] : interpreter;
     }
 
-    /// <summary>The kernel file to bind read-only (name in the run folder, content, path inside).</summary>
+    /// <summary>
+    /// The kernel file to bind read-only (name in the run folder, content, path inside); python's kernel also gets the
+    /// capture module (figures and notebook values, as a one-shot run's). Node cells return their last value only.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Content, string SandboxPath)> Files(LanguageInfo language) =>
-        [(FileName(language), language.Name == "javascript" ? Node.Value : Python.Value, $"{KernelDir}/{FileName(language)}")];
+        language.Name == "javascript"
+            ? [(FileName(language), Node.Value, $"{KernelDir}/{FileName(language)}")]
+            : [(FileName(language), Python.Value, $"{KernelDir}/{FileName(language)}"), .. CaptureFiles.ReadOnly(language, "")];
 
     private static string FileName(LanguageInfo language) => language.Name == "javascript" ? "kernel.js" : "kernel.py";
 

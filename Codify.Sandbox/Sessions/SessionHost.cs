@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Codify.Contracts;
 using Codify.Contracts.Sessions;
+using Codify.Sandbox.Capture;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
 using Codify.Sandbox.Supervision;
@@ -20,6 +21,7 @@ internal sealed partial class SessionHost(
     IsolationState isolation,
     IOptions<IsolationOptions> isolationOptions,
     IOptions<SessionHostOptions> options,
+    IOptions<CaptureOptions> capture,
     TimeProvider time,
     ILogger<SessionHost> logger) : ISessionCellRunner
 {
@@ -80,7 +82,7 @@ internal sealed partial class SessionHost(
         ExecutionResult result;
         try
         {
-            result = await CellRun.RunAsync(session, executionId, spec, onOutput, TimeSpan.FromMilliseconds(options.Value.InterruptGraceMs), cancellationToken);
+            result = await CellRun.RunAsync(session, executionId, spec, onOutput, TimeSpan.FromMilliseconds(options.Value.InterruptGraceMs), capture.Value, cancellationToken);
             session.LastActivity = time.GetUtcNow();
         }
         finally

@@ -3,7 +3,7 @@
 # original stdin, answers leave on the original stdout; the program's own fds 0-2 are pipes the kernel owns.
 # The program runs in this process and can reach these fds: it can only ever lie to its own session.
 def _codify_kernel():
-    import ast, base64, codecs, fcntl, io, json, linecache, os, queue, select, signal, stat, struct, sys, termios, threading, traceback
+    import ast, base64, codecs, fcntl, importlib.util, io, json, linecache, os, queue, select, signal, stat, struct, sys, termios, threading, traceback
 
     ctl_in, ctl_out = os.dup(0), os.dup(1)  # dup() makes them non-inheritable: child processes do not get them
     null = os.open('/dev/null', os.O_RDONLY)
@@ -76,6 +76,14 @@ def _codify_kernel():
     threading.Thread(target=control, daemon=True).start()
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+    # The capture module (bound read-only by the host), loaded by path so the program's sys.path and imports stay a
+    # plain run's. plt.show() hands the shown figures to the cell's list from now on.
+    spec = importlib.util.spec_from_file_location('codify_capture', '/.codify/codify_capture.py')
+    capture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(capture)
+    shown = []
+    capture.show_hook(shown.extend)
+
     sys.path[0] = '/box'
     sys.argv[:] = ['']
     g = sys.modules['__main__'].__dict__
@@ -102,6 +110,7 @@ def _codify_kernel():
             os.close(null)
         sys.stdin = io.TextIOWrapper(io.FileIO(0, 'r', closefd=False), encoding='utf-8')
         outputs, exit_code = [], 0
+        del shown[:]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         running.set()
         try:
@@ -112,7 +121,7 @@ def _codify_kernel():
                 value = eval(compile(ast.Expression(last.value), filename, 'eval'), g)
                 if value is not None:
                     g['_'] = value
-                    outputs.append({'type': 'text/plain', 'data': repr(value)})
+                    outputs.extend(capture.represent(value))
         except SystemExit as e:
             exit_code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
             if not isinstance(e.code, (int, type(None))):
@@ -128,6 +137,13 @@ def _codify_kernel():
             # A late interrupt must not hit the kernel itself: blocked from here, and dropped before the next cell.
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             signal.sigtimedwait({signal.SIGINT}, 0)
+        # Figures still open are this cell's (even a failed one's): taken and closed, so none shows up in the next cell.
+        try:
+            left_open = capture.take_figures()
+        except Exception:
+            left_open = []
+        outputs = [*shown, *outputs, *left_open]
+        del shown[:]
         drain()
         send({'t': 'done', 'cell': cell, 'exit': exit_code, 'outputs': outputs})
 
