@@ -31,7 +31,7 @@ internal sealed class KernelTierRun
     public KernelTierRun(IReadOnlyList<string> classes)
     {
         Classes = classes;
-        // Not below /tmp: the init script mounts a fresh tmpfs there, hiding the host's.
+        // Beside the test assembly: the init script keeps that folder visible even when it lies below /tmp.
         Folder = Path.Combine(AppContext.BaseDirectory, "kernel-tier", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
     }
@@ -57,8 +57,8 @@ internal sealed class KernelTierRun
             out='{{Folder}}'
             mount -t proc proc /proc
             mount -t sysfs sys /sys
-            mount -t tmpfs tmp /tmp
             mount -t tmpfs run /run
+            {{KeepUnderTmp()}}
             mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
             mount -t cgroup2 cgroup2 /sys/fs/cgroup
             # dotnet test talks to its test host over loopback; no other network.
@@ -81,6 +81,22 @@ internal sealed class KernelTierRun
             """;
         File.WriteAllText(InitScript, script.ReplaceLineEndings("\n"));
         File.SetUnixFileMode(InitScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// Mounts the fresh /tmp. A checkout below /tmp (a CI clone) would vanish under it with the test assembly: its top
+    /// folder is bound back in through /run.
+    /// </summary>
+    private static string KeepUnderTmp()
+    {
+        var relative = Path.GetRelativePath("/tmp", AppContext.BaseDirectory);
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            return "mount -t tmpfs tmp /tmp";
+        }
+
+        var top = "/tmp/" + relative.Split('/')[0];
+        return $"mkdir -p /run/host-tmp && mount --bind '{top}' /run/host-tmp && mount -t tmpfs tmp /tmp && mkdir -p '{top}' && mount --bind /run/host-tmp '{top}'";
     }
 
     /// <summary>Per test: its full name and outcome ("Passed", "Failed", "NotExecuted") and the failure message.</summary>
