@@ -14,13 +14,15 @@ internal sealed class KernelTierRun
     /// one boot each, so that each stays well under test.sh's 5-minute hang limit even on a loaded machine.
     /// MemoryHostileTests is left out: its small-step growth makes the kernel reclaim (and re-read through hostfs) the
     /// interpreter's own pages near the limit for minutes there; the OOM verdict is covered cold (BubblewrapRunnerTests),
-    /// warm (WarmPoolTests) and at the driver (ReusableCgroupRunTests). The fork server's tests join <see cref="Warm"/>
-    /// once that mode exists on main.
+    /// warm (WarmPoolTests) and at the driver (ReusableCgroupRunTests).
     /// </summary>
     public static readonly string[] Cold = ["Codify.Tests.Sandbox.Cold.BubblewrapRunnerTests", "Codify.Tests.Sandbox.Hostile.CpuAndTimeHostileTests"];
 
-    /// <summary>Warm pool dispatch (served warm, asserted through the runs metric) and the reusable run's cgroup itself.</summary>
-    public static readonly string[] Warm = ["Codify.Tests.Sandbox.Pool.WarmPoolTests", "Codify.Tests.Sandbox.Cgroups.ReusableCgroupRunTests"];
+    /// <summary>
+    /// Warm pool dispatch (served warm, asserted through the runs metric), the reusable run's cgroup itself, and forked runs
+    /// (the fork server's preforked cgroups, uids, namespaces and replacement on cgroup v2).
+    /// </summary>
+    public static readonly string[] Warm = ["Codify.Tests.Sandbox.Pool.WarmPoolTests", "Codify.Tests.Sandbox.Cgroups.ReusableCgroupRunTests", "Codify.Tests.Sandbox.ForkServer.ForkedRunTests"];
 
     /// <summary>Pids limits, fork bombs and daemons: every process of a run dies with it.</summary>
     public static readonly string[] Processes = ["Codify.Tests.Sandbox.Hostile.ProcessHostileTests"];
