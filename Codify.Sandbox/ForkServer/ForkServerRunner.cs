@@ -82,8 +82,7 @@ internal sealed partial class ForkServerRunner(
             return "captures outputs";
         }
 
-        var files = spec.ProgramFiles(language);
-        return files.Count != 1 || files[0].Name != language.FileName ? "multi-file program" : null;
+        return PooledSandboxRunner.IsSingleEntryFile(spec, language) ? null : "multi-file program";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: the forked child could not take the program, running it on the pool/cold path: {Reason}")]

@@ -85,9 +85,7 @@ internal sealed partial class PooledSandboxRunner(
             return "language not pooled";
         }
 
-        // A warm sandbox has one read-only file bound at the entry's default name, before its program is known.
-        var files = spec.ProgramFiles(language);
-        if (files.Count != 1 || files[0].Name != language.FileName)
+        if (!IsSingleEntryFile(spec, language))
         {
             return "multi-file program";
         }
@@ -106,6 +104,16 @@ internal sealed partial class PooledSandboxRunner(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A pre-started interpreter (warm or forked) has one read-only file bound at the entry's default name before its
+    /// program is known: only a program of exactly that one file can run in it.
+    /// </summary>
+    internal static bool IsSingleEntryFile(ExecutionSpec spec, LanguageInfo language)
+    {
+        var files = spec.ProgramFiles(language);
+        return files.Count == 1 && files[0].Name == language.FileName;
     }
 
     private void Count(string path, string? reason, string? notForked)
