@@ -45,26 +45,55 @@ public sealed class CpuMeter(Services services)
         return (long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture)) * TickMs;
     }
 
-    /// <summary>Every run's cgroup lives below &lt;Sandbox's own cgroup&gt;/codify, whose CPU accounting includes its children's.</summary>
+    /// <summary>
+    /// Every run's cgroup (cold, warm, forked, and the fork servers') lives below &lt;Sandbox's own cgroup&gt;/codify-&lt;replica
+    /// tag&gt;, whose CPU accounting includes its children's. Summed over every codify* parent: the tag is the Sandbox's
+    /// own, and parents left by earlier replicas no longer change.
+    /// </summary>
     private static double SandboxesMs(int sandboxPid)
     {
         foreach (var line in File.ReadAllLines($"/proc/{sandboxPid}/cgroup"))
         {
             var parts = line.Split(':', 3);
-            var controllers = parts[1].Split(',');
-            if (controllers.Contains("cpuacct"))
+            if (parts[1].Split(',').Contains("cpuacct"))
             {
-                var file = Path.Join("/sys/fs/cgroup", parts[1], parts[2], "codify", "cpuacct.usage");
-                return File.Exists(file) ? long.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture) / 1e6 : 0;
+                return Parents(Path.Join("/sys/fs/cgroup", parts[1], parts[2])).Sum(dir => ReadLong(Path.Join(dir, "cpuacct.usage")) / 1e6);
             }
 
-            if (parts[0] == "0" && parts[1].Length == 0 && File.Exists(Path.Join("/sys/fs/cgroup", parts[2], "codify", "cpu.stat")))
+            if (parts[0] == "0" && parts[1].Length == 0 && Directory.Exists(Path.Join("/sys/fs/cgroup", parts[2])))
             {
-                var usage = File.ReadAllLines(Path.Join("/sys/fs/cgroup", parts[2], "codify", "cpu.stat")).First(l => l.StartsWith("usage_usec ", StringComparison.Ordinal));
-                return long.Parse(usage.Split(' ')[1], CultureInfo.InvariantCulture) / 1e3;
+                return Parents(Path.Join("/sys/fs/cgroup", parts[2])).Sum(dir => CpuStatUsec(Path.Join(dir, "cpu.stat")) / 1e3);
             }
         }
 
         return 0;
+    }
+
+    private static IEnumerable<string> Parents(string own) =>
+        Directory.Exists(own) ? Directory.EnumerateDirectories(own, "codify*") : [];
+
+    private static long ReadLong(string file)
+    {
+        try
+        {
+            return long.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0; // removed while read
+        }
+    }
+
+    private static long CpuStatUsec(string file)
+    {
+        try
+        {
+            var usage = File.ReadLines(file).First(l => l.StartsWith("usage_usec ", StringComparison.Ordinal));
+            return long.Parse(usage.Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 }
