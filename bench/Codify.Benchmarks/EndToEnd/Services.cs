@@ -184,7 +184,7 @@ public sealed class Services : IAsyncDisposable
         await StopAsync(_redis);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -193,5 +193,5 @@ public sealed class Services : IAsyncDisposable
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
-    private static extern int Signal(int pid, int signal);
+    internal static extern int Signal(int pid, int signal);
 }
