@@ -8,5 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 ./scripts/install-deps.sh
+# Release: a Debug build runs every service with the JIT's optimizations off, the product would pay that per request.
 # exec: the signal reaches dotnet run, which hands it to the AppHost, which stops every resource.
-exec dotnet run --project Codify.AppHost -- "$@"
+exec dotnet run -c Release --project Codify.AppHost -- "$@"
