@@ -69,6 +69,12 @@ public static class RedisKeys
     /// <summary>Set of one client's session ids (open ones count against Sessions:MaxSessionsPerClient).</summary>
     public static string ClientSessions(string client) => $"codify:sessions:client:{client}";
 
+    /// <summary>Set of the open session ids held by one Sandbox replica (ended ones leave it): what to end if that replica dies.</summary>
+    public static string ReplicaSessions(string replica) => $"codify:sessions:replica:{replica}";
+
+    /// <summary>Set of the Sandbox replicas that hold (or held) sessions, for the API's sweep of sessions on dead replicas.</summary>
+    public const string SessionReplicas = "codify:sessions:replicas";
+
     /// <summary>
     /// Stream of one Sandbox replica's session work: its sessions' cells (entries with <see cref="JobFields.ExecutionId"/>)
     /// and requests (entries with <see cref="JobFields.SessionRequest"/>). A session lives on one replica: only it reads this.

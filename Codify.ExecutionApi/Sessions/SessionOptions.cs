@@ -39,6 +39,10 @@ public sealed class SessionOptions
     [Range(1, 600)]
     public int ReplyTimeoutSeconds { get; set; } = 20;
 
+    /// <summary>How often each API replica ends the sessions of replicas whose heartbeat stopped (see SessionSweep).</summary>
+    [Range(1, 3600)]
+    public int SweepIntervalSeconds { get; set; } = 5;
+
     /// <summary>How long an ended session stays readable.</summary>
     [Range(60, 30 * 24 * 3600)]
     public int RetentionSeconds { get; set; } = 3600;

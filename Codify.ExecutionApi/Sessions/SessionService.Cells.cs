@@ -110,8 +110,7 @@ public sealed partial class SessionService
 
             if (!await store.ReplicaAliveAsync(session.Replica, heartbeat))
             {
-                await store.EndAsync(session.Info.Id, SessionEndReasons.ReplicaLost);
-                await store.FailLostCellAsync(record.Id, SessionEndReasons.ReplicaLost);
+                await store.EndWithLostReplicaAsync(session.Info.Id, record.Id);
                 return await executions.GetAsync(record.Id) ?? record;
             }
         }

@@ -123,13 +123,8 @@ public sealed partial class SessionService(
         if (session.Info.Status != SessionStatus.Ended
             && !await store.ReplicaAliveAsync(session.Replica, executionOptions.Value.SandboxHeartbeatTimeoutSeconds))
         {
-            await store.EndAsync(id, SessionEndReasons.ReplicaLost);
-            if (session.Cell is { } cell)
-            {
-                // The cell under way died with the replica: it ends now, saying so, whoever waits for it.
-                await store.FailLostCellAsync(cell, SessionEndReasons.ReplicaLost);
-            }
-
+            // The cell under way died with the replica: it ends now, saying so, whoever waits for it.
+            await store.EndWithLostReplicaAsync(id, session.Cell);
             session = await store.GetAsync(id) ?? session;
         }
 

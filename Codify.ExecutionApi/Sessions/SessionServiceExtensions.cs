@@ -9,6 +9,7 @@ public static class SessionServiceExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultIdleTimeoutSeconds <= o.MaxIdleTimeoutSeconds, "Sessions:DefaultIdleTimeoutSeconds must not exceed Sessions:MaxIdleTimeoutSeconds")
             .ValidateOnStart();
+        services.AddHostedService<SessionSweep>();
         return services
             .AddSingleton<SessionStore>()
             .AddSingleton<SessionCourier>()

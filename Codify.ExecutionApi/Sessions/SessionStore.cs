@@ -19,10 +19,21 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
           if not status or status == 'ended' then redis.call('SREM', KEYS[2], id) else open = open + 1 end
         end
         if open >= tonumber(ARGV[1]) then return 0 end
-        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+        redis.call('HSET', KEYS[1], unpack(ARGV, 6))
         redis.call('EXPIRE', KEYS[1], ARGV[2])
         redis.call('SADD', KEYS[2], ARGV[4])
         redis.call('EXPIRE', KEYS[2], ARGV[2])
+        redis.call('SADD', KEYS[3] .. ARGV[5], ARGV[4])
+        redis.call('EXPIRE', KEYS[3] .. ARGV[5], ARGV[2])
+        redis.call('SADD', KEYS[4], ARGV[5])
+        return 1
+        """;
+
+    // A replica's set of open sessions: what the sweep ends if that replica dies (see SessionSweep).
+    private const string MoveScript = """
+        redis.call('HSET', KEYS[1], 'replica', ARGV[1])
+        redis.call('SADD', KEYS[2] .. ARGV[1], ARGV[2])
+        redis.call('SADD', KEYS[3], ARGV[1])
         return 1
         """;
 
@@ -79,13 +90,15 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
             SessionFields.IdleTimeoutSeconds, session.IdleTimeoutSeconds, SessionFields.LastActivityAt, session.CreatedAt.ToString("O"),
             SessionFields.Replica, replica, SessionFields.Cells, 0,
         ];
-        var created = await Db.ScriptEvaluateAsync(CreateScript, [RedisKeys.Session(session.Id), RedisKeys.ClientSessions(client)],
-            [options.Value.MaxSessionsPerClient, lifetime, RedisKeys.Session(""), session.Id, .. fields]);
+        var created = await Db.ScriptEvaluateAsync(CreateScript,
+            [RedisKeys.Session(session.Id), RedisKeys.ClientSessions(client), RedisKeys.ReplicaSessions(""), RedisKeys.SessionReplicas],
+            [options.Value.MaxSessionsPerClient, lifetime, RedisKeys.Session(""), session.Id, replica, .. fields]);
         return (int)created == 1;
     }
 
     /// <summary>Points the session at another replica (a start the first one had no room for).</summary>
-    public Task MoveAsync(string id, string replica) => Db.HashSetAsync(RedisKeys.Session(id), SessionFields.Replica, replica);
+    public Task MoveAsync(string id, string replica) =>
+        Db.ScriptEvaluateAsync(MoveScript, [RedisKeys.Session(id), RedisKeys.ReplicaSessions(""), RedisKeys.SessionReplicas], [replica, id]);
 
     /// <summary>The session, its owner and its replica; null when it does not exist.</summary>
     public async Task<StoredSession?> GetAsync(string id)
@@ -110,7 +123,18 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
 
     /// <summary>Ends the session with <paramref name="reason"/> unless it had already ended; true when this call ended it.</summary>
     public async Task<bool> EndAsync(string id, string reason) =>
-        (int)await Db.ScriptEvaluateAsync(SessionEndScript.Lua, [RedisKeys.Session(id)], [reason, options.Value.RetentionSeconds]) == 1;
+        (int)await Db.ScriptEvaluateAsync(SessionEndScript.Lua, [RedisKeys.Session(id)],
+            [.. SessionEndScript.Args(id, reason, options.Value.RetentionSeconds)]) == 1;
+
+    /// <summary>Ends a session whose replica died, and the cell it was running (whoever waits for that cell learns why).</summary>
+    public async Task EndWithLostReplicaAsync(string id, string? cell)
+    {
+        await EndAsync(id, SessionEndReasons.ReplicaLost);
+        if (cell is not null)
+        {
+            await FailLostCellAsync(cell, SessionEndReasons.ReplicaLost);
+        }
+    }
 
     /// <summary>Whether <paramref name="replica"/>'s heartbeat is fresh (it is alive and holds its sessions).</summary>
     public async Task<bool> ReplicaAliveAsync(string replica, int heartbeatTimeoutSeconds)

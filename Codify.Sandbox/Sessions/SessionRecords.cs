@@ -62,7 +62,8 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
 
     public Task TouchAsync(string id) => Db.ScriptEvaluateAsync(TouchScript, [RedisKeys.Session(id)], [Now()]);
 
-    public Task EndAsync(string id, string reason) => Db.ScriptEvaluateAsync(SessionEndScript.Lua, [RedisKeys.Session(id)], [reason]);
+    public Task EndAsync(string id, string reason) =>
+        Db.ScriptEvaluateAsync(SessionEndScript.Lua, [RedisKeys.Session(id)], [.. SessionEndScript.Args(id, reason, keepSeconds: null)]);
 
     /// <summary>Leaves the reply where the API reads it, then announces it.</summary>
     public async Task ReplyAsync(string requestId, SessionReply reply)

@@ -44,4 +44,50 @@ public sealed class SessionReplicaCrashTests
         await Eventually.ReturnsAsync(() => Task.FromResult(SessionLeftovers.All(successor.Services, session.Id)),
             left => left.Count == 0, TimeSpan.FromSeconds(30), "the dead replica's session cgroup and folder to be removed");
     }
+
+    [Fact]
+    public async Task A_dead_replicas_sessions_end_without_being_touched_so_their_cells_end_and_the_client_may_open_sessions_again()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var doomed = SandboxProcess.Start(redis.ConnectionString, slots: 2);
+        await Eventually.ReturnsAsync(() => redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes), n => n == 1,
+            TimeSpan.FromSeconds(60), "the replica to advertise itself");
+        await using var api = new ApiFactory(redis.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Executions:SandboxHeartbeatTimeoutSeconds"] = "3",
+            ["Sessions:SweepIntervalSeconds"] = "1",
+            ["Sessions:MaxSessionsPerClient"] = "1",
+        });
+        using var client = api.CreateClient();
+        var session = await SessionsFixture.CreateAsync(client);
+        using var queued = await client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute?wait=false", new { code = "import time\ntime.sleep(60)" });
+        var cell = (await queued.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!;
+        await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
+            r => r!.Status == ExecutionStatus.Running, TimeSpan.FromSeconds(30), "the cell to run");
+        using (var second = await client.PostAsJsonAsync("/api/sessions", new { language = "python" }))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        }
+
+        var replica = (string)(await redis.Db.HashGetAsync(RedisKeys.Session(session.Id), SessionFields.Replica))!;
+        Assert.True(await redis.Db.SetContainsAsync(RedisKeys.ReplicaSessions(replica), session.Id));
+
+        await doomed.KillAsync();
+
+        // Only the execution is asked for, never the session: the API's sweep alone ends both.
+        var lost = await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
+            r => r!.Status.IsTerminal(), TimeSpan.FromSeconds(30), "the lost cell to end");
+        Assert.Equal(ExecutionStatus.InternalError, lost!.Status);
+        Assert.Equal(SessionEndReasons.ReplicaLost, lost.SessionEnded);
+        Assert.Equal("ended", (string?)await redis.Db.HashGetAsync(RedisKeys.Session(session.Id), SessionFields.Status));
+        await Eventually.ReturnsAsync(() => redis.Db.SetContainsAsync(RedisKeys.SessionReplicas, replica), held => !held,
+            TimeSpan.FromSeconds(10), "the dead replica to leave the set of replicas holding sessions");
+
+        await using var successor = new SandboxFactory(redis.ConnectionString);
+        _ = successor.Server;
+        await Eventually.ReturnsAsync(() => redis.Db.SortedSetRangeByRankAsync(RedisKeys.HealthySandboxes),
+            ids => ids.Any(id => id != replica), TimeSpan.FromSeconds(60), "the successor to advertise itself");
+        var next = await SessionsFixture.CreateAsync(client);
+        Assert.NotEqual(session.Id, next.Id);
+    }
 }
