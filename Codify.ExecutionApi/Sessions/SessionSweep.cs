@@ -10,7 +10,8 @@ namespace Codify.ExecutionApi.Sessions;
 /// Nothing of a dead replica's sessions is left waiting to be touched: every few seconds each API replica looks at the
 /// replicas that hold sessions, and ends the sessions of one whose heartbeat stopped ("sandbox replica lost") with the cell
 /// each was running. Without it a client's sessions on a crashed replica would count against its cap, and a cell sent with
-/// wait=false would stay running, until someone asked for that very session.
+/// wait=false would stay running, until someone asked for that very session. Once the registry has forgotten the replica,
+/// its session stream goes too.
 /// </summary>
 public sealed partial class SessionSweep(
     IConnectionMultiplexer redis, SessionStore store, IOptions<SessionOptions> options, IOptions<ExecutionOptions> executions,
@@ -57,8 +58,11 @@ public sealed partial class SessionSweep(
                 await db.SetRemoveAsync(held, id);
             }
 
-            if (await db.SetLengthAsync(held) == 0)
+            // Replica ids are per process life, so one gone from the registry (withdrawn, or silent past
+            // Sandbox:Registration:ForgetAfterSeconds) never reads its session stream again; one merely late might.
+            if (await db.SetLengthAsync(held) == 0 && await db.SortedSetScoreAsync(RedisKeys.SandboxesSeen, replica) is null)
             {
+                await db.KeyDeleteAsync(RedisKeys.SessionRequests(replica));
                 await db.SetRemoveAsync(RedisKeys.SessionReplicas, replica);
             }
         }

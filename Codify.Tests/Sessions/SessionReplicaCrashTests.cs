@@ -80,8 +80,14 @@ public sealed class SessionReplicaCrashTests
         Assert.Equal(ExecutionStatus.InternalError, lost!.Status);
         Assert.Equal(SessionEndReasons.ReplicaLost, lost.SessionEnded);
         Assert.Equal("ended", (string?)await redis.Db.HashGetAsync(RedisKeys.Session(session.Id), SessionFields.Status));
-        await Eventually.ReturnsAsync(() => redis.Db.SetContainsAsync(RedisKeys.SessionReplicas, replica), held => !held,
-            TimeSpan.FromSeconds(10), "the dead replica to leave the set of replicas holding sessions");
+        Assert.False(await redis.Db.SetContainsAsync(RedisKeys.ReplicaSessions(replica), session.Id));
+        Assert.True(await redis.Db.KeyExistsAsync(RedisKeys.SessionRequests(replica)), "kept while the registry still lists the replica");
+
+        // What the registry does to a replica silent past Sandbox:Registration:ForgetAfterSeconds (an hour by default).
+        await redis.Db.SortedSetRemoveAsync(RedisKeys.SandboxesSeen, replica);
+        await Eventually.ReturnsAsync(() => redis.Db.KeyExistsAsync(RedisKeys.SessionRequests(replica)), kept => !kept,
+            TimeSpan.FromSeconds(10), "the forgotten replica's session stream to be deleted");
+        Assert.False(await redis.Db.SetContainsAsync(RedisKeys.SessionReplicas, replica));
 
         await using var successor = new SandboxFactory(redis.ConnectionString);
         _ = successor.Server;
