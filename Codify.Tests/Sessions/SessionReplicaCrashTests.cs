@@ -14,16 +14,10 @@ public sealed class SessionReplicaCrashTests
     public async Task A_dead_replica_ends_its_sessions_and_their_cells_with_a_clear_reason_and_leaves_nothing()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var doomed = SandboxProcess.Start(redis.ConnectionString, slots: 2);
-        await Eventually.ReturnsAsync(() => redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes), n => n == 1,
-            TimeSpan.FromSeconds(60), "the replica to advertise itself");
+        await using var doomed = await StartReplicaAsync(redis);
         await using var api = new ApiFactory(redis.ConnectionString, new Dictionary<string, string?> { ["Executions:SandboxHeartbeatTimeoutSeconds"] = "3" });
         using var client = api.CreateClient();
-        var session = await SessionsFixture.CreateAsync(client);
-        using var queued = await client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute?wait=false", new { code = "import time\ntime.sleep(60)" });
-        var cell = (await queued.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!;
-        await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
-            r => r!.Status == ExecutionStatus.Running, TimeSpan.FromSeconds(30), "the cell to run");
+        var (session, cell) = await StartLongCellAsync(client);
         Assert.NotEmpty(SessionLeftovers.Processes(session.Id));
 
         await doomed.KillAsync();
@@ -49,9 +43,7 @@ public sealed class SessionReplicaCrashTests
     public async Task A_dead_replicas_sessions_end_without_being_touched_so_their_cells_end_and_the_client_may_open_sessions_again()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var doomed = SandboxProcess.Start(redis.ConnectionString, slots: 2);
-        await Eventually.ReturnsAsync(() => redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes), n => n == 1,
-            TimeSpan.FromSeconds(60), "the replica to advertise itself");
+        await using var doomed = await StartReplicaAsync(redis);
         await using var api = new ApiFactory(redis.ConnectionString, new Dictionary<string, string?>
         {
             ["Executions:SandboxHeartbeatTimeoutSeconds"] = "3",
@@ -59,11 +51,7 @@ public sealed class SessionReplicaCrashTests
             ["Sessions:MaxSessionsPerClient"] = "1",
         });
         using var client = api.CreateClient();
-        var session = await SessionsFixture.CreateAsync(client);
-        using var queued = await client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute?wait=false", new { code = "import time\ntime.sleep(60)" });
-        var cell = (await queued.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!;
-        await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
-            r => r!.Status == ExecutionStatus.Running, TimeSpan.FromSeconds(30), "the cell to run");
+        var (session, cell) = await StartLongCellAsync(client);
         using (var second = await client.PostAsJsonAsync("/api/sessions", new { language = "python" }))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
@@ -95,5 +83,24 @@ public sealed class SessionReplicaCrashTests
             ids => ids.Any(id => id != replica), TimeSpan.FromSeconds(60), "the successor to advertise itself");
         var next = await SessionsFixture.CreateAsync(client);
         Assert.NotEqual(session.Id, next.Id);
+    }
+
+    private static async Task<SandboxProcess> StartReplicaAsync(RedisServer redis)
+    {
+        var replica = SandboxProcess.Start(redis.ConnectionString, slots: 2);
+        await Eventually.ReturnsAsync(() => redis.Db.SortedSetLengthAsync(RedisKeys.HealthySandboxes), n => n == 1,
+            TimeSpan.FromSeconds(60), "the replica to advertise itself");
+        return replica;
+    }
+
+    /// <summary>A new session running a cell that sleeps for a minute, sent with wait=false.</summary>
+    private static async Task<(SessionInfo Session, ExecutionRecord Cell)> StartLongCellAsync(HttpClient client)
+    {
+        var session = await SessionsFixture.CreateAsync(client);
+        using var queued = await client.PostAsJsonAsync($"/api/sessions/{session.Id}/execute?wait=false", new { code = "import time\ntime.sleep(60)" });
+        var cell = (await queued.Content.ReadFromJsonAsync<ExecutionRecord>(CodifyJson.Options))!;
+        await Eventually.ReturnsAsync(() => client.GetFromJsonAsync<ExecutionRecord>($"/api/execute/{cell.Id}", CodifyJson.Options),
+            r => r!.Status == ExecutionStatus.Running, TimeSpan.FromSeconds(30), "the cell to run");
+        return (session, cell);
     }
 }
