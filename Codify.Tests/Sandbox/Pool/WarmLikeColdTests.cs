@@ -61,6 +61,18 @@ public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRu
         },
         { "javascript", "console.log('out');\nprocess.exit(4);" },
         {
+            // The launcher's warm-up leaves nothing behind: no handle or resource (read before stdout exists), no async id
+            // or tick used up, no listener, no changed process method, no open descriptor.
+            "javascript", """
+            const ah = require('async_hooks');
+            const before = JSON.stringify([process.getActiveResourcesInfo(), process.eventNames(), Object.keys(process).length,
+              Object.hasOwn(process, 'emit'), require('fs').readdirSync('/proc/self/fd').length, ah.executionAsyncId(), ah.triggerAsyncId()]);
+            process.nextTick(() => console.log('tick', ah.executionAsyncId(), ah.triggerAsyncId()));
+            setTimeout(() => console.log('timeout', ah.executionAsyncId(), ah.triggerAsyncId()), 0);
+            console.log(before, JSON.stringify(process.getActiveResourcesInfo()));
+            """
+        },
+        {
             // Worker threads inherit node's own options: the preload must neither print nor read stdin in them.
             "javascript", """
             const { Worker } = require('worker_threads');
