@@ -57,13 +57,27 @@ FAST_EXIT = SHIPPED.replace("process.execArgv = ", """if (process.chdir.disabled
   process.emit = function (ev) { const r = emit.apply(this, arguments); if (ev === 'exit') process.reallyExit(process.exitCode ?? 0); return r; };
 }
 process.execArgv = """, 1)
+# Measured, not shipped: the warm-up done once into a startup snapshot (node --build-snapshot) instead of in every start.
+# Node 20 leaves console.Console undefined in a process started from a user snapshot: a program could tell.
+NO_WARM_UP = SHIPPED.replace("  warmUp();\n", "", 1)
+WARM_UP = re.search(r"(function warmUp\(\) \{.*?\n\})", SHIPPED, re.S).group(1) + "\nwarmUp();\n"
+# Phases of a run, by process.cpuUsage() marks: after the header, in main.js, at 'exit'; the rest is teardown.
+PROBE = SHIPPED.replace("  process.argv.push(", """  const c0 = process.cpuUsage();
+  globalThis.mark = (l) => { const c = process.cpuUsage(c0); fs.writeSync(2, `${l} ${(c.user + c.system) / 1000}\\n`); };
+  process.on('exit', () => mark('exit event'));
+  process.argv.push(""", 1)
+probe_main = os.path.join(work, "probe.js")
+open(probe_main, "w").write("mark('main.js starts');\nconsole.log('Hello, World!');\nmark('console.log done');\n")
 preloads = {}
-for name, text in {"before": BEFORE, "shipped": SHIPPED, "fast-exit": FAST_EXIT}.items():
+for name, text in {"before": BEFORE, "shipped": SHIPPED, "fast-exit": FAST_EXIT, "no-warm-up": NO_WARM_UP, "probe": PROBE}.items():
     preloads[name] = os.path.join(work, f"boot-{name}.js")
     open(preloads[name], "w").write(text)
 
 NODE = ["/usr/bin/node", "--max-old-space-size=192"]
 FLAG = "--no-rehash-snapshot"
+blob = os.path.join(work, "warm-up.blob")
+open(os.path.join(work, "warm-up.js"), "w").write(WARM_UP)
+subprocess.run(NODE + [FLAG, "--snapshot-blob", blob, "--build-snapshot", "warm-up.js"], check=True, cwd=work, env={})
 COLD = {
     "raw cold start": [],
     f"cold {FLAG}": [FLAG],
@@ -77,6 +91,7 @@ WARM = {
     "warm, launcher shipped": ([], "shipped"),
     f"warm, launcher shipped, {FLAG}": ([FLAG], "shipped"),
     f"warm, shipped + fast exit, {FLAG} (not shipped)": ([FLAG], "fast-exit"),
+    f"warm, warm-up in a startup snapshot, {FLAG} (not shipped)": ([FLAG, "--snapshot-blob", blob], "no-warm-up"),
 }
 
 
@@ -104,19 +119,19 @@ def finish(p):
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     assert out == b"Hello, World!\n" and p.returncode == 0, (out, err, p.returncode)
-    return (ru.ru_utime + ru.ru_stime) * 1000
+    return (ru.ru_utime + ru.ru_stime) * 1000, err
 
 
 def cold(flags):
     start = time.monotonic()
     p = spawn(NODE + flags + [main])
     p.stdin.close()
-    cpu = finish(p)
+    cpu, _ = finish(p)
     return {"wall": (time.monotonic() - start) * 1000, "cpu": cpu}
 
 
-def warm(flags, preload):
-    p = spawn(NODE + flags + ["--require", preloads[preload], main])
+def warm(flags, preload, program=main):
+    p = spawn(NODE + flags + ["--require", preloads[preload], program])
     assert p.stdout.read(1) == b"\0", p.stderr.read()
     at_ready = threads_cpu_ms(p.pid)
     time.sleep(IDLE)  # idle in the pool: background work after the ready byte is the refill's too
@@ -124,12 +139,13 @@ def warm(flags, preload):
     start = time.monotonic()
     p.stdin.write(header([]))
     p.stdin.close()
-    total = finish(p)
-    return {"wall": (time.monotonic() - start) * 1000, "cpu": total - refill, "refill": refill, "ready": at_ready, "total": total}
+    total, err = finish(p)
+    return {"wall": (time.monotonic() - start) * 1000, "cpu": total - refill, "refill": refill, "ready": at_ready, "total": total, "err": err}
 
 
 candidates = {name: (lambda f=flags: cold(f)) for name, flags in COLD.items()}
 candidates |= {name: (lambda f=flags, b=boot: warm(f, b)) for name, (flags, boot) in WARM.items()}
+candidates["phases"] = lambda: warm([FLAG], "probe", probe_main)
 samples = {name: [] for name in candidates}
 for name, run in candidates.items():
     run()  # once unmeasured: page cache, and the output check
@@ -148,6 +164,8 @@ print(f"node {version}, {ROUNDS} rounds, interleaved, idle {IDLE} s; medians; ra
 print("| candidate | run wall ms | run CPU ms | refill CPU ms (at ready) | CPU per run ms | run wall / raw | CPU per run / raw |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for name in candidates:
+    if name == "phases":
+        continue
     wall, cpu = med(name, "wall"), med(name, "cpu")
     if name in WARM:
         per_run = med(name, "total")
@@ -155,3 +173,13 @@ for name in candidates:
     else:
         per_run, refill = cpu, ""
     print(f"| {name} | {wall:.1f} | {cpu:.1f} | {refill} | {per_run:.1f} | {wall / raw_wall:.2f} | {per_run / raw_cpu:.2f} |")
+
+marks = {}
+for sample in samples["phases"]:
+    for line in sample["err"].decode().splitlines():
+        label, ms = line.rsplit(" ", 1)
+        marks.setdefault(label, []).append(float(ms))
+print(f"\nA warm hello's run CPU by phase (launcher shipped, {FLAG}; cumulative ms from the header read, medians):")
+for label, values in marks.items():
+    print(f"- {label}: {statistics.median(values):.2f}")
+print(f"- process end (wait4; the rest is teardown after 'exit'): {med('phases', 'cpu'):.2f}")
