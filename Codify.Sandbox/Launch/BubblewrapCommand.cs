@@ -122,7 +122,10 @@ public static class BubblewrapCommand
             // which multi-file programs need for their own imports.
             "python" => [options.PythonPath, "-E", "-s", "-u", entry],
             // A heap cap under the cgroup limit: JS heap growth ends in node's own "heap out of memory" report, not a bare OOM kill.
-            "javascript" => [options.NodePath, $"--max-old-space-size={NodeHeapMegabytes(limits)}", entry],
+            // --no-rehash-snapshot: node keeps its snapshot's string-hash seed instead of drawing and rehashing a new one,
+            // about a tenth of a start's CPU (bench/scripts/node_warm_cost.py). A known seed only lets crafted input slow a
+            // program's own hash tables (hash flooding): one run, its own input, under its CPU and wall limits, nothing shared.
+            "javascript" => [options.NodePath, $"--max-old-space-size={NodeHeapMegabytes(limits)}", "--no-rehash-snapshot", entry],
             _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "unsupported language"),
         };
 }

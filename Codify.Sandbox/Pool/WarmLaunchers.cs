@@ -9,13 +9,11 @@ namespace Codify.Sandbox.Pool;
 /// length, then the argument count and the arguments, NUL-separated) with reads of exact byte counts, so everything
 /// after the header stays unread for the program as its stdin. The program's file is the same read-only bind as a cold
 /// run's (/box/main.py), filled by the host just before the header. Then the launcher runs it as the main program.
+/// Node's launcher is <see cref="NodeLauncher"/>.
 /// </summary>
 internal static class WarmLaunchers
 {
     public const byte ReadyByte = 0;
-
-    /// <summary>Where node's preload is bound read-only inside a warm sandbox.</summary>
-    public const string NodePreloadPath = BubblewrapCommand.LauncherDir + "/boot.js";
 
     /// <summary>
     /// Python: `python3 -E -s -u -c LAUNCHER` (the same flags as cold). It rebuilds what `python3 -E -s -u main.py args`
@@ -75,43 +73,6 @@ internal static class WarmLaunchers
         _codify_launch()
         """.Replace("CAPTURE_MAIN", Capture.CaptureFiles.LoadModule + ";_m.main(args)", StringComparison.Ordinal);
 
-    /// <summary>
-    /// Node: `node --max-old-space-size=N --require /.codify/boot.js main.js`. The preload runs before node loads the
-    /// main module, so node itself then runs /box/main.js exactly as cold: require.main, module, stack traces (no launcher
-    /// frame). The preload appends the arguments to process.argv, removes itself from process.execArgv (forks start plain)
-    /// and from require.cache. It reads fd 0 before anything creates process.stdin, so the rest is the program's. Worker
-    /// threads inherit node's own --require (not process.execArgv): in a worker it only hides itself the same way.
-    /// </summary>
-    public const string NodePreload = """
-        'use strict';
-        const fs = require('fs');
-        function readExact(n) {
-          const buf = Buffer.alloc(n);
-          let off = 0;
-          while (off < n) {
-            let r;
-            try {
-              r = fs.readSync(0, buf, off, n - off, null);
-            } catch (e) {
-              if (e.code !== 'EAGAIN') throw e;
-              Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-              continue;
-            }
-            if (r === 0) process.exit(0);
-            off += r;
-          }
-          return buf;
-        }
-        // Worker threads inherit node's --require: in them the preload only hides itself (no ready byte, no stdin read).
-        if (require('worker_threads').isMainThread) {
-          fs.writeSync(1, '\0');
-          const parts = readExact(parseInt(readExact(8).toString('latin1'), 16)).toString('utf8').split('\0');
-          process.argv.push(...parts.slice(1, 1 + Number(parts[0])));
-        }
-        process.execArgv = process.execArgv.filter((a, i, all) => a !== '--require' && all[i - 1] !== '--require');
-        delete require.cache[__filename];
-        """;
-
     /// <summary>The cold command of <paramref name="language"/> with the launcher in front of the entry file.</summary>
     public static IReadOnlyList<string> Command(IsolationOptions options, LanguageInfo language, Contracts.ExecutionLimits limits)
     {
@@ -120,14 +81,14 @@ internal static class WarmLaunchers
         {
             // The entry file argument becomes "-c LAUNCHER"; the flags before it stay exactly the cold ones.
             "python" => [.. cold[..^1], "-c", PythonLauncher],
-            "javascript" => [.. cold[..^1], "--require", NodePreloadPath, cold[^1]],
+            "javascript" => [.. cold[..^1], "--require", NodeLauncher.PreloadPath, cold[^1]],
             _ => throw new ArgumentOutOfRangeException(nameof(language), language.Name, "no warm launcher"),
         };
     }
 
     /// <summary>Host-written files the launcher needs, bound read-only (name in the run folder, content, path inside).</summary>
     public static IReadOnlyList<(string Name, string Content, string SandboxPath)> Files(LanguageInfo language) =>
-        language.Name == "javascript" ? [("boot.js", NodePreload, NodePreloadPath)] : [];
+        language.Name == "javascript" ? [("boot.js", NodeLauncher.Preload, NodeLauncher.PreloadPath)] : [];
 
     /// <summary>The header that releases the launcher: length, then argument count and arguments, NUL-separated, UTF-8.</summary>
     public static byte[] Header(IReadOnlyList<string>? args)

@@ -60,6 +60,22 @@ public sealed class WarmLikeColdTests(SandboxRunnerFixture cold, PooledSandboxRu
             """
         },
         { "javascript", "console.log('out');\nprocess.exit(4);" },
+        // Node's own exit paths: an unhandled rejection's report and code, an exit code set and left, a large output
+        // still in the pipe when the program ends.
+        { "javascript", "process.exitCode = 7;\nPromise.reject(new Error('unhandled'));" },
+        { "javascript", "process.on('exit', c => console.log('exit', c, process.exitCode));\nprocess.stdout.write('y'.repeat(300000) + '\\n');\nprocess.exitCode = 3;" },
+        {
+            // The launcher's warm-up leaves nothing behind: no handle or resource (read before stdout exists), no async id
+            // or tick used up, no listener, no changed process method, no open descriptor.
+            "javascript", """
+            const ah = require('async_hooks');
+            const before = JSON.stringify([process.getActiveResourcesInfo(), process.eventNames(), Object.keys(process).length,
+              Object.hasOwn(process, 'emit'), require('fs').readdirSync('/proc/self/fd').length, ah.executionAsyncId(), ah.triggerAsyncId()]);
+            process.nextTick(() => console.log('tick', ah.executionAsyncId(), ah.triggerAsyncId()));
+            setTimeout(() => console.log('timeout', ah.executionAsyncId(), ah.triggerAsyncId()), 0);
+            console.log(before, JSON.stringify(process.getActiveResourcesInfo()));
+            """
+        },
         {
             // Worker threads inherit node's own options: the preload must neither print nor read stdin in them.
             "javascript", """
