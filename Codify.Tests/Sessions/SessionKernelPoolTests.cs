@@ -37,8 +37,9 @@ public sealed class SessionKernelPoolTests(SessionsFixture stack)
         Assert.NotSame(kernelA, kernelB);
         Assert.DoesNotContain(kernelA, Pool.ReadyNow("python"));
         Assert.Equal("True", Output(await stack.RunAsync(a.Id, Preloaded)));
-        // The preload left nothing in the program's namespace.
-        Assert.Equal("[]", Output(await stack.RunAsync(b.Id, "[k for k in globals() if not k.startswith('__')]")));
+        // The preload left nothing in the program's namespace, its work dir or its /tmp.
+        Assert.Equal("([], [], [])", Output(await stack.RunAsync(b.Id,
+            "([k for k in globals() if not k.startswith('__')], __import__('os').listdir('/box'), __import__('os').listdir('/tmp'))")));
 
         await stack.RunAsync(a.Id, "import numpy as np\nx = np.arange(4)\ndef twice(v):\n    return 2 * v");
         Assert.Equal("12", Output(await stack.RunAsync(a.Id, "int(twice(x).sum())")));

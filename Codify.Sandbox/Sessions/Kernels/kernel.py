@@ -247,7 +247,9 @@ def _codify_kernel():
     def preload(modules):
         # A pooled kernel, before any session has it: the host's own list of imports, so a session's imports of them are
         # instant. Nothing lands in the program's namespace (only sys.modules); one figure drawn loads fonts and the renderer.
+        import shutil
         failed = []
+        before = set(os.listdir('/box'))
         for name in modules:
             try:
                 importlib.import_module(name)
@@ -263,6 +265,13 @@ def _codify_kernel():
                 failed.append('a first figure: %s' % e)
             finally:
                 pyplot.close('all')
+        # What the imports wrote in the work dir (matplotlib's font cache under $HOME=/box) is not the session's to find.
+        for entry in set(os.listdir('/box')) - before:
+            path = os.path.join('/box', entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
         drain()
         return {'error': '; '.join(failed)} if failed else {}
 
