@@ -63,13 +63,20 @@ def _codify_kernel():
     requests = queue.Queue()
     main_id = threading.main_thread().ident
     running = threading.Event()
+    # The cell running now, and interrupts that came for a cell before it started (it was queued or still being set up).
+    state = threading.Lock()
+    current = [None]
+    early = set()
 
     def control():
         while True:
             req = json.loads(read_exact(int(read_exact(8), 16)))
             if req.get('op') == 'interrupt':
-                if running.is_set():
-                    signal.pthread_kill(main_id, signal.SIGINT)
+                with state:
+                    if running.is_set() and current[0] == req.get('cell'):
+                        signal.pthread_kill(main_id, signal.SIGINT)
+                    elif req.get('cell') is not None:
+                        early.add(req.get('cell'))
             else:
                 requests.put(req)
 
@@ -112,8 +119,14 @@ def _codify_kernel():
         outputs, exit_code = [], 0
         del shown[:]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        running.set()
+        with state:
+            running.set()
+            current[0] = cell
+            interrupted = cell in early
+            early.clear()  # the others were for cells that have ended
         try:
+            if interrupted:
+                raise KeyboardInterrupt
             tree = ast.parse(code, filename, 'exec')
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             exec(compile(tree, filename, 'exec'), g)
