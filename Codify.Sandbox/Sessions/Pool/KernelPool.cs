@@ -57,7 +57,7 @@ internal sealed partial class KernelPool(
         var kernel = lane.Take(k => k.IsAlive && (language.Name != Languages.JavaScript.Name || k.CommandMemoryBytes == limits.MemoryBytes));
         if (kernel is not null)
         {
-            _refill.Release();
+            Poke();
         }
 
         return kernel;
@@ -101,7 +101,17 @@ internal sealed partial class KernelPool(
         }
     }
 
-    private void Poke() => _refill.Release();
+    private void Poke()
+    {
+        try
+        {
+            _refill.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The pool has stopped: a kernel's exit or a late take has nothing left to wake.
+        }
+    }
 
     private async Task StartOneAsync(KernelLane lane)
     {
