@@ -12,17 +12,21 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
 {
     private IDatabase Db => redis.GetDatabase();
 
+    /// <summary>A new execution id (time-ordered).</summary>
+    public static string NewId() => Guid.CreateVersion7().ToString("N");
+
     /// <summary>
     /// Writes the record and adds the job in one MULTI: a record is never queued without its job, nor the reverse. A session
-    /// cell (<see cref="ExecutionSpec.SessionId"/>) goes to its session's <paramref name="replica"/>'s own stream instead.
+    /// cell (<see cref="ExecutionSpec.SessionId"/>) goes to its session's <paramref name="replica"/>'s own stream instead,
+    /// with the id its session's claim already holds (<paramref name="executionId"/>, from <see cref="NewId"/>).
     /// </summary>
-    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec, string? callbackUrl = null, string? replica = null)
+    public async Task<ExecutionRecord> CreateAsync(ExecutionSpec spec, string? callbackUrl = null, string? replica = null, string? executionId = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var (jobStream, wakeChannel) = spec.SessionId is null || replica is null
             ? (RedisKeys.JobStream, RedisKeys.JobsAvailableChannel)
             : (RedisKeys.SessionRequests(replica), RedisKeys.SessionRequestsAvailable(replica));
-        var id = Guid.CreateVersion7().ToString("N");
+        var id = executionId ?? NewId();
         using var enqueue = ApiTelemetry.StartEnqueue(id, spec);
         var createdAt = time.GetUtcNow();
         var key = RedisKeys.Execution(id);

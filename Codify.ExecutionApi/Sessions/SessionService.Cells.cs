@@ -68,7 +68,9 @@ public sealed partial class SessionService
     private async Task<IntakeOutcome> QueueCellAsync(StoredSession session, ExecutionSpec spec)
     {
         var id = session.Info.Id;
-        var token = NewId();
+        // The claim holds the cell's execution id from the start: the replica frees it by that id when the cell ends, which
+        // can be before this request has heard back from the queueing (a claim set to the id only afterwards stayed taken).
+        var token = ExecutionStore.NewId();
         var hold = TimeSpan.FromMilliseconds(spec.Limits.WallTimeMs) + TimeSpan.FromSeconds(executionOptions.Value.WaitSlackSeconds);
         switch (await store.ClaimCellAsync(id, token, hold))
         {
@@ -82,8 +84,7 @@ public sealed partial class SessionService
 
         try
         {
-            var record = await executions.CreateAsync(spec with { SessionId = id }, replica: session.Replica);
-            await store.SetCellAsync(id, record.Id);
+            var record = await executions.CreateAsync(spec with { SessionId = id }, replica: session.Replica, executionId: token);
             return new IntakeQueued(record, spec, null);
         }
         catch

@@ -115,9 +115,6 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
             [now.ToUnixTimeMilliseconds(), token, (now + hold).ToUnixTimeMilliseconds()]) ?? "missing";
     }
 
-    public Task SetCellAsync(string id, string executionId) =>
-        Db.HashSetAsync(RedisKeys.Session(id), SessionFields.Cell, executionId);
-
     public Task ReleaseCellAsync(string id, string token) =>
         Db.ScriptEvaluateAsync(ReleaseScript, [RedisKeys.Session(id)], [token]);
 

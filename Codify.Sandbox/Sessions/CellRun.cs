@@ -89,7 +89,8 @@ internal static class CellRun
                 {
                     // A limit or a cancel: ask the kernel to stop the cell, and give it the grace to do so.
                     graceTimer = new CancellationTokenSource(grace);
-                    await session.Channel.SendAsync(new { op = "interrupt" });
+                    // Named by cell: one that arrives before the kernel has started the cell still stops it (and never the next cell).
+                    await session.Channel.SendAsync(new { op = "interrupt", cell = executionId });
                     continue;
                 }
                 catch (OperationCanceledException)

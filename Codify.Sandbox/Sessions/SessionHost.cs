@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using Codify.Contracts;
 using Codify.Contracts.Sessions;
 using Codify.Sandbox.Capture;
+using Codify.Sandbox.Cgroups;
 using Codify.Sandbox.Launch;
 using Codify.Sandbox.Readiness;
+using Codify.Sandbox.Sessions.Pool;
 using Codify.Sandbox.Supervision;
 using Codify.Sandbox.Workspace;
 using Microsoft.Extensions.Options;
@@ -13,6 +15,7 @@ namespace Codify.Sandbox.Sessions;
 /// <summary>
 /// The sessions this replica holds: starts them, runs their cells and file operations one at a time, ends them (close,
 /// idle, lifetime, a killed interpreter, the replica stopping). Ending kills the session's cgroup and removes its folder.
+/// A session gets a kernel from <paramref name="pool"/> when one fits (without a pool, or none ready, it starts its own).
 /// </summary>
 internal sealed partial class SessionHost(
     SandboxStarter starter,
@@ -23,7 +26,8 @@ internal sealed partial class SessionHost(
     IOptions<SessionHostOptions> options,
     IOptions<CaptureOptions> capture,
     TimeProvider time,
-    ILogger<SessionHost> logger) : ISessionCellRunner
+    ILogger<SessionHost> logger,
+    KernelPool? pool = null) : ISessionCellRunner
 {
     private readonly ConcurrentDictionary<string, KernelSession> _live = new();
 
@@ -51,7 +55,9 @@ internal sealed partial class SessionHost(
             return new SessionReply { Error = SessionReplyErrors.Gone, Detail = "the session is no longer starting" };
         }
 
-        var (session, failure) = await KernelSession.StartAsync(starter, isolationOptions.Value, options.Value, plan, time);
+        var (session, failure) = HandOver(plan) is { } pooled
+            ? (pooled, null)
+            : await KernelSession.StartAsync(starter, isolationOptions.Value, options.Value, plan, time);
         if (session is null)
         {
             LogStartFailed(logger, id, failure!);
@@ -99,6 +105,31 @@ internal sealed partial class SessionHost(
         return result;
     }
 
+    /// <summary>A pooled kernel made this session's; null when none is ready or the handover failed (that kernel is torn down).</summary>
+    private KernelSession? HandOver(SessionPlan plan)
+    {
+        if (pool?.Take(plan.Language, plan.Limits) is not { } kernel)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (KernelSession.HandOver(kernel, plan, time) is { } session)
+            {
+                return session;
+            }
+        }
+        catch (Exception e) when (e is CgroupException or IOException or UnauthorizedAccessException)
+        {
+            // A limit the idle kernel cannot meet (memory under what it holds) or a step that failed: this kernel serves nobody.
+            LogHandOverFailed(logger, plan.Id, e.Message);
+        }
+
+        cleanup.Defer(kernel);
+        return null;
+    }
+
     /// <summary>Ends a session: record first (the API stops sending), then the sandbox goes (processes, cgroup, folder).</summary>
     public async Task EndAsync(KernelSession session, string reason)
     {
@@ -131,6 +162,9 @@ internal sealed partial class SessionHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} ended: {Reason}")]
     private static partial void LogEnded(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: no pooled kernel could take its limits ({Reason}); it starts its own")]
+    private static partial void LogHandOverFailed(ILogger logger, string sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not start: {Failure}")]
     private static partial void LogStartFailed(ILogger logger, string sessionId, string failure);

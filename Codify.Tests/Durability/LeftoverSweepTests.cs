@@ -60,6 +60,36 @@ public sealed class LeftoverSweepTests : IDisposable
         Assert.All(jobs, id => Assert.Empty(RunProcesses.Of(id)));
     }
 
+    [Fact]
+    public async Task A_new_replica_removes_a_dead_replicas_pooled_session_kernels()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var doomed = SandboxProcess.Start(redis.ConnectionString, slots: 1, new Dictionary<string, string>
+        {
+            ["Leftovers__LivesRoot"] = LivesRoot,
+            ["Isolation__RunRoot"] = RunRoot,
+            ["Sessions__Pool__Python"] = "1",
+        });
+        var tag = await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(LivesRoot) ? Directory.GetFiles(LivesRoot, "*.lock") : []), locks => locks.Length == 1,
+            TimeSpan.FromSeconds(60), "the replica's life lock");
+        var life = Path.GetFileNameWithoutExtension(tag[0]);
+        var kernels = await Eventually.ReturnsAsync(() => Task.FromResult(KernelProcesses(life)), pids => pids.Count > 0,
+            TimeSpan.FromSeconds(90), "a pooled python kernel to start");
+
+        await doomed.KillAsync();
+        await using var next = Sandbox(redis);
+        _ = next.Server;
+
+        Assert.Empty(CgroupParents(life));
+        Assert.False(Directory.Exists(Path.Combine(RunRoot, life)));
+        Assert.All(kernels, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"pooled kernel process {pid} outlived its replica"));
+    }
+
+    /// <summary>Processes in the pooled kernels' cgroups (kernel-python-*) of one life.</summary>
+    private static List<int> KernelProcesses(string tag) =>
+        [.. CgroupParents(tag).SelectMany(p => Directory.EnumerateDirectories(p, "kernel-python-*"))
+            .SelectMany(d => File.ReadAllLines(Path.Combine(d, "cgroup.procs"))).Select(int.Parse).Distinct()];
+
     private SandboxFactory Sandbox(RedisServer redis) => new(redis.ConnectionString, new Dictionary<string, string?>
     {
         ["Leftovers:LivesRoot"] = LivesRoot,

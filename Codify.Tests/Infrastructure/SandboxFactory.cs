@@ -20,6 +20,9 @@ public sealed class SandboxFactory(string redisConnectionString, IReadOnlyDictio
         builder.UseSetting("Sandbox:ReclaimIdleSeconds", "3");
         builder.UseSetting("Sandbox:PollIntervalMs", "200");
         builder.UseSetting("MAX_CONCURRENT_EXECUTIONS", Slots.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // No pooled session kernels unless a test asks (each preloads numpy, pandas and matplotlib: seconds of CPU per replica).
+        builder.UseSetting("Sessions:Pool:Python", "0");
+        builder.UseSetting("Sessions:Pool:Node", "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -34,6 +34,9 @@ public sealed class SandboxProcess : IAsyncDisposable
             ["Sandbox__ReclaimIdleSeconds"] = "3",
             ["Sandbox__PollIntervalMs"] = "200",
             ["MAX_CONCURRENT_EXECUTIONS"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // As in SandboxFactory: no pooled session kernels unless a test asks.
+            ["Sessions__Pool__Python"] = "0",
+            ["Sessions__Pool__Node"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

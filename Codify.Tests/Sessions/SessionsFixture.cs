@@ -15,6 +15,8 @@ public sealed class SessionsFixture : IAsyncLifetime
 
     public const int MaxFiles = 8;
 
+    public const int PooledPython = 2;
+
     public RedisServer Redis { get; private set; } = null!;
 
     public SandboxFactory Sandbox { get; private set; } = null!;
@@ -26,7 +28,13 @@ public sealed class SessionsFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
-        Sandbox = new SandboxFactory(Redis.ConnectionString, new Dictionary<string, string?> { ["Sessions:InterruptGraceMs"] = "3000" });
+        Sandbox = new SandboxFactory(Redis.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Sessions:InterruptGraceMs"] = "3000",
+            // Sessions here take pooled kernels while the pool has one ready, and start their own otherwise.
+            ["Sessions:Pool:Python"] = PooledPython.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sessions:Pool:Node"] = "1",
+        });
         _ = Sandbox.Server;
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
         {
@@ -47,7 +55,10 @@ public sealed class SessionsFixture : IAsyncLifetime
     {
         using var response = await client.PostAsJsonAsync("/api/sessions", new { language, idleTimeoutSeconds, limits });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<SessionInfo>(CodifyJson.Options))!;
+        var session = (await response.Content.ReadFromJsonAsync<SessionInfo>(CodifyJson.Options))!;
+        // A pooled kernel's cgroup is not named after the session: learnt now, while it lives, for the leftover checks.
+        SessionLeftovers.Remember(session.Id);
+        return session;
     }
 
     public async Task<ExecutionRecord> RunAsync(string sessionId, string code, string? stdin = null, double? timeout = null)

@@ -63,13 +63,20 @@ def _codify_kernel():
     requests = queue.Queue()
     main_id = threading.main_thread().ident
     running = threading.Event()
+    # The cell running now, and interrupts that came for a cell before it started (it was queued or still being set up).
+    state = threading.Lock()
+    current = [None]
+    early = set()
 
     def control():
         while True:
             req = json.loads(read_exact(int(read_exact(8), 16)))
             if req.get('op') == 'interrupt':
-                if running.is_set():
-                    signal.pthread_kill(main_id, signal.SIGINT)
+                with state:
+                    if running.is_set() and current[0] == req.get('cell'):
+                        signal.pthread_kill(main_id, signal.SIGINT)
+                    elif req.get('cell') is not None:
+                        early.add(req.get('cell'))
             else:
                 requests.put(req)
 
@@ -112,8 +119,14 @@ def _codify_kernel():
         outputs, exit_code = [], 0
         del shown[:]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        running.set()
+        with state:
+            running.set()
+            current[0] = cell
+            interrupted = cell in early
+            early.clear()  # the others were for cells that have ended
         try:
+            if interrupted:
+                raise KeyboardInterrupt
             tree = ast.parse(code, filename, 'exec')
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             exec(compile(tree, filename, 'exec'), g)
@@ -244,12 +257,47 @@ def _codify_kernel():
                 return {'error': 'refused', 'detail': "a folder of '%s' is a symlink or a file: refused" % path}
             return {'error': 'refused', 'detail': '%s: %s' % (type(e).__name__, e.strerror)}
 
+    def preload(modules):
+        # A pooled kernel, before any session has it: the host's own list of imports, so a session's imports of them are
+        # instant. Nothing lands in the program's namespace (only sys.modules); one figure drawn loads fonts and the renderer.
+        import shutil
+        failed = []
+        before = set(os.listdir('/box'))
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception as e:
+                failed.append('%s: %s' % (name, e))
+        pyplot = sys.modules.get('matplotlib.pyplot')
+        if pyplot is not None:
+            try:
+                figure = pyplot.figure()
+                pyplot.plot([0, 1], [0, 1])
+                figure.savefig(io.BytesIO(), format='png')
+            except Exception as e:
+                failed.append('a first figure: %s' % e)
+            finally:
+                pyplot.close('all')
+        # What the imports wrote in the work dir (matplotlib's font cache under $HOME=/box) is not the session's to find.
+        for entry in set(os.listdir('/box')) - before:
+            path = os.path.join('/box', entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        drain()
+        return {'error': '; '.join(failed)} if failed else {}
+
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     send({'t': 'ready'})
     while True:
         req = requests.get()
         if req.get('op') == 'exec':
             run_cell(req.get('code') or '', req.get('stdin'), req.get('cell'))
+        elif req.get('op') == 'preload':
+            reply = preload(req.get('modules') or [])
+            reply['t'] = 'reply'
+            send(reply)
         else:
             reply = file_op(req)
             reply['t'] = 'reply'

@@ -95,15 +95,5 @@ public static class AppHostBenchmark
     }
 
     /// <summary>The document with this section replaced (or appended): the end-to-end report writes the rest.</summary>
-    public static string WithSection(string document, string section)
-    {
-        var at = document.IndexOf(Section, StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return document.TrimEnd() + "\n\n" + section;
-        }
-
-        var next = document.IndexOf("\n## ", at + Section.Length, StringComparison.Ordinal);
-        return document[..at] + section + (next < 0 ? "" : "\n" + document[(next + 1)..]);
-    }
+    public static string WithSection(string document, string section) => MarkdownSections.Replace(document, Section, section);
 }
