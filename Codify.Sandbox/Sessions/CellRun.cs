@@ -39,10 +39,11 @@ internal static class CellRun
         var ended = done is null ? SessionEndedReason(session, killed, usage.OomKilled) : null;
         var (outputs, outputsTruncated) = done is null ? (null, null) : CellOutput.Rich(done.Body, caps);
         var exitCode = done?.Number("exit") is { } exit ? (int)Math.Clamp(exit, int.MinValue, int.MaxValue) : (int?)null;
-        var status = (cancellationToken.IsCancellationRequested, cpuExpired, wall.IsCancellationRequested) switch
+        var limit = cpuExpired ? "cpu" : wall.IsCancellationRequested ? "wall" : VmTimedOut(done, limits);
+        var status = (cancellationToken.IsCancellationRequested, limit) switch
         {
-            (true, _, _) => ExecutionStatus.Cancelled,
-            (_, true, _) or (_, _, true) => ExecutionStatus.TimeLimitExceeded,
+            (true, _) => ExecutionStatus.Cancelled,
+            (_, not null) => ExecutionStatus.TimeLimitExceeded,
             _ when usage.OomKilled || Verdict.OutOfMemoryMessage(output.Stderr) => ExecutionStatus.MemoryLimitExceeded,
             _ when output.Exceeded => ExecutionStatus.OutputLimitExceeded,
             _ when exitCode == 0 => ExecutionStatus.Completed,
@@ -59,8 +60,8 @@ internal static class CellRun
             MemoryPeakBytes = usage.MemoryPeakBytes,
             StdoutTruncated = output.StdoutTruncated,
             StderrTruncated = output.StderrTruncated,
-            LimitExceeded = status != ExecutionStatus.TimeLimitExceeded ? null : cpuExpired ? "cpu" : "wall",
-            Message = Describe(status, cpuExpired, ended),
+            LimitExceeded = status == ExecutionStatus.TimeLimitExceeded ? limit : null,
+            Message = Describe(status, limit == "cpu", ended),
             Outputs = outputs,
             OutputsTruncated = outputsTruncated,
             SessionEnded = ended,
@@ -104,7 +105,9 @@ internal static class CellRun
                     return (frame, false);
                 }
 
-                if (frame.Type == "out" && !output.Add(frame.Text("s") != "stderr", frame.Text("d") ?? "") && !stop.IsCancellationRequested)
+                // Once the budget is spent the cell is being stopped: what it writes meanwhile (the interrupt's traceback
+                // on the other stream, say) is dropped unmarked, so a flood on one stream never marks the other truncated.
+                if (frame.Type == "out" && !output.Exceeded && !output.Add(frame.Text("s") != "stderr", frame.Text("d") ?? "") && !stop.IsCancellationRequested)
                 {
                     await stop.CancelAsync();
                 }
@@ -115,6 +118,16 @@ internal static class CellRun
             graceTimer?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Node stops a cell itself by its vm timeout, set to the smaller of the cell's wall and CPU limits (the kernel cannot
+    /// be interrupted while the cell runs), and may do so before the host's clocks fire: that is the limit it stood for.
+    /// The kernel's word only, as all of the frame: a program can at most make its own cell look timed out.
+    /// </summary>
+    private static string? VmTimedOut(KernelFrame? done, ExecutionLimits limits) =>
+        done is not null && done.Body.TryGetProperty("timedOut", out var timedOut) && timedOut.ValueKind == System.Text.Json.JsonValueKind.True
+            ? limits.CpuTimeMs <= limits.WallTimeMs ? "cpu" : "wall"
+            : null;
 
     private static string SessionEndedReason(KernelSession session, bool killed, bool oomKilled) =>
         session.EndReason is { } reason && (killed || reason != SessionEndReasonsOnHost.DidNotStop)

@@ -59,6 +59,9 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
     public Task WhenCleanedUpAsync() => Sandbox.Cleanup.WhenIdleAsync();
 
+    /// <summary>Whether a run's program is a file in /box (bound read-only); a session's cell is code handed to a live interpreter.</summary>
+    public virtual bool ProgramIsAFile => true;
+
     /// <summary>Caps on returned outputs and files; null: the defaults.</summary>
     public virtual Codify.Sandbox.Capture.CaptureOptions? Capture => null;
 

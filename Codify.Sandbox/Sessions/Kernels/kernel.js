@@ -66,6 +66,7 @@ async function runCell(req) {
   count += 1;
   const outputs = [];
   let exit = 0;
+  let timedOut = false;
   try {
     let value = vm.runInThisContext(req.code || '', { filename: `<cell ${count}>`, timeout: req.timeoutMs, breakOnSigint: true });
     if (value && typeof value.then === 'function') {
@@ -75,12 +76,13 @@ async function runCell(req) {
       outputs.push({ type: 'text/plain', data: util.inspect(value) });
     }
   } catch (e) {
+    timedOut = !!e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
     const text = e && e.stack ? e.stack : `Uncaught ${util.inspect(e)}`;
     fs.writeSync(2, `${text.split('\n').filter((l) => !l.includes(__filename) && !l.includes('node:vm')).join('\n')}\n`);
     exit = 1;
   }
   await drain();
-  send({ t: 'done', cell: req.cell, exit, outputs });
+  send({ t: 'done', cell: req.cell, exit, outputs, timedOut });
 }
 
 const DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;

@@ -23,6 +23,8 @@ public sealed class SessionSandboxRunnerFixture : SandboxRunnerFixture
 
     public override ISandboxRunner Runner => Sessions;
 
+    public override bool ProgramIsAFile => false;
+
     internal HostileSessions Sessions => _sessions ?? throw new InvalidOperationException("not initialized");
 
     internal SessionHost Host => _services!.GetRequiredService<SessionHost>();
