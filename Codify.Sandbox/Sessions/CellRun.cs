@@ -8,7 +8,7 @@ namespace Codify.Sandbox.Sessions;
 
 /// <summary>
 /// Runs one cell in a live kernel and watches it like a run: wall clock, CPU time (the session's cgroup, counted afresh
-/// per cell), output budget, cancel. A cell past a limit is interrupted (python: KeyboardInterrupt; node: its vm timeout)
+/// per cell), output budget, cancel. A cell past a limit is interrupted (python: KeyboardInterrupt; node: a SIGINT that breaks its vm script)
 /// and the session goes on; one that does not stop within the grace has its interpreter killed, and the result says the
 /// session ended. A kernel that dies (memory limit, exit) ends the session too.
 /// </summary>
@@ -28,8 +28,8 @@ internal static class CellRun
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(wall.Token, cancellationToken);
         using var finished = new CancellationTokenSource();
         var cpuWatch = WatchCpuAsync(session, limits.CpuTimeMs, stop, finished.Token);
-        var vmTimeout = session.Plan.Language.Name == "javascript" ? Math.Min(limits.WallTimeMs, limits.CpuTimeMs) : limits.WallTimeMs;
-        await session.Channel.SendAsync(new { op = "exec", cell = executionId, code = spec.Code, stdin = spec.Stdin, timeoutMs = vmTimeout });
+        // Node's vm timeout is a wall clock, a backstop only: the CPU limit is the host's to watch (the interrupt stops the cell).
+        await session.Channel.SendAsync(new { op = "exec", cell = executionId, code = spec.Code, stdin = spec.Stdin, timeoutMs = limits.WallTimeMs });
 
         var (done, killed) = await ReadUntilDoneAsync(session, executionId, output, stop, grace);
         var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
@@ -39,7 +39,7 @@ internal static class CellRun
         var ended = done is null ? SessionEndedReason(session, killed, usage.OomKilled) : null;
         var (outputs, outputsTruncated) = done is null ? (null, null) : CellOutput.Rich(done.Body, caps);
         var exitCode = done?.Number("exit") is { } exit ? (int)Math.Clamp(exit, int.MinValue, int.MaxValue) : (int?)null;
-        var limit = cpuExpired ? "cpu" : wall.IsCancellationRequested ? "wall" : VmTimedOut(done, limits);
+        var limit = cpuExpired ? "cpu" : wall.IsCancellationRequested || VmTimedOut(done) ? "wall" : null;
         var status = (cancellationToken.IsCancellationRequested, limit) switch
         {
             (true, _) => ExecutionStatus.Cancelled,
@@ -120,14 +120,11 @@ internal static class CellRun
     }
 
     /// <summary>
-    /// Node stops a cell itself by its vm timeout, set to the smaller of the cell's wall and CPU limits (the kernel cannot
-    /// be interrupted while the cell runs), and may do so before the host's clocks fire: that is the limit it stood for.
-    /// The kernel's word only, as all of the frame: a program can at most make its own cell look timed out.
+    /// Node's vm timeout (the wall limit) may stop a cell a moment before the host's own clock fires: a time limit all the
+    /// same. The kernel's word only, as all of the frame: a program can at most make its own cell look timed out.
     /// </summary>
-    private static string? VmTimedOut(KernelFrame? done, ExecutionLimits limits) =>
-        done is not null && done.Body.TryGetProperty("timedOut", out var timedOut) && timedOut.ValueKind == System.Text.Json.JsonValueKind.True
-            ? limits.CpuTimeMs <= limits.WallTimeMs ? "cpu" : "wall"
-            : null;
+    private static bool VmTimedOut(KernelFrame? done) =>
+        done is not null && done.Body.TryGetProperty("timedOut", out var timedOut) && timedOut.ValueKind == System.Text.Json.JsonValueKind.True;
 
     private static string SessionEndedReason(KernelSession session, bool killed, bool oomKilled) =>
         session.EndReason is { } reason && (killed || reason != SessionEndReasonsOnHost.DidNotStop)

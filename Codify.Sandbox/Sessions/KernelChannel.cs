@@ -73,9 +73,7 @@ internal sealed class KernelChannel
         {
             while (true)
             {
-                // A program that floods output (a thread left running after its cell) or forges frames while no cell takes
-                // them would make the host queue them without end (it grew past 100 MiB in a second): past the budget the
-                // host stops reading, the kernel's pipe fills and its writes block until the next cell takes the frames.
+                // Stops a thread left flooding (or forging frames) between cells from growing the host's queue without end.
                 while (QueuedBytes > QueueBudgetBytes)
                 {
                     await _taken.Reader.ReadAsync();

@@ -198,7 +198,7 @@ public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_detached_unrefed_node_child_does_not_outlive_the_run()
+    public virtual async Task A_detached_unrefed_node_child_does_not_outlive_the_run()
     {
         const string code = """
             const { spawn } = require('child_process');
