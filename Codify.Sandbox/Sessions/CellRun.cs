@@ -90,7 +90,7 @@ internal static class CellRun
                 {
                     // A limit or a cancel: ask the kernel to stop the cell, and give it the grace to do so.
                     graceTimer = new CancellationTokenSource(grace);
-                    await session.Channel.SendAsync(new { op = "interrupt" });
+                    await session.Channel.SendAsync(new { op = "interrupt", cell = executionId });
                     continue;
                 }
                 catch (OperationCanceledException)

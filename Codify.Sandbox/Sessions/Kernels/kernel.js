@@ -36,6 +36,8 @@ function send(obj) {
   }
 }`;
 const lock = new Int32Array(new SharedArrayBuffer(4));
+// [0]: the number of the exec request the main thread runs (0: none); [1]: the last one an interrupt came for.
+const cells = new Int32Array(new SharedArrayBuffer(8));
 const send = new Function('fs', 'lock', `${SEND}\nreturn send;`)(fs, lock);
 
 // A thread of the kernel's own: the same send, and the blocking reads it is there for (a descriptor that someone made
@@ -106,6 +108,9 @@ async function runCell(req) {
   let exit = 0;
   let timedOut = false;
   try {
+    // Stops an interrupt that came before the cell ran from being lost (the cell would then run on to a kill).
+    Atomics.store(cells, 0, req.seq);
+    if (Atomics.load(cells, 1) === req.seq) throw Object.assign(new Error('Script execution interrupted.'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' });
     let value = vm.runInThisContext(req.code || '', { filename: `<cell ${count}>`, timeout: req.timeoutMs, breakOnSigint: true });
     if (value && typeof value.then === 'function') {
       value = await value;
@@ -119,6 +124,7 @@ async function runCell(req) {
     fs.writeSync(2, `${text.split('\n').filter((l) => !l.includes(__filename) && !l.includes('node:vm')).join('\n')}\n`);
     exit = 1;
   }
+  Atomics.store(cells, 0, 0);
   await drain();
   send({ t: 'done', cell: req.cell, exit, outputs, timedOut });
 }
@@ -205,12 +211,20 @@ function readExact(buffer) {
   }
   return true;
 }
+const cells = workerData.cells;
+let seq = 0;
+let latest = null;
 while (readExact(header)) {
   const body = Buffer.alloc(parseInt(header.toString('latin1'), 16));
   if (!readExact(body)) break;
   const req = JSON.parse(body.toString('utf8'));
-  if (req.op === 'interrupt') process.kill(process.pid, 'SIGINT');
-  else parentPort.postMessage(req);
+  if (req.op !== 'interrupt') {
+    if (req.op === 'exec') [req.seq, latest] = [++seq, req.cell];
+    parentPort.postMessage(req);
+  } else if (req.cell === latest) {
+    Atomics.store(cells, 1, seq);
+    if (Atomics.load(cells, 0) === seq) process.kill(process.pid, 'SIGINT');
+  }
 }
 parentPort.postMessage({ op: 'end' });`;
 // Outside a cell (breakOnSigint handles it inside) a late interrupt must not end the kernel.
@@ -219,7 +233,7 @@ process.on('SIGINT', () => {});
 // channel) ends the process at once instead. The host reports the interpreter exited either way.
 process.on('exit', () => process.kill(process.pid, 'SIGKILL'));
 let chain = Promise.resolve();
-thread(CONTROL, {}).on('message', (req) => {
+thread(CONTROL, { cells }).on('message', (req) => {
   if (req.op === 'end') process.exit(0);
   chain = chain.then(() => (req.op === 'exec' ? runCell(req) : send({ t: 'reply', ...fileOp(req) })));
 });

@@ -62,14 +62,19 @@ def _codify_kernel():
 
     requests = queue.Queue()
     main_id = threading.main_thread().ident
-    running = threading.Event()
+    # The cell running now, and the one an interrupt came for before it started (the host's cancel can be that early).
+    cells = {'running': None, 'stopped': None}
+    cells_lock = threading.Lock()
 
     def control():
         while True:
             req = json.loads(read_exact(int(read_exact(8), 16)))
             if req.get('op') == 'interrupt':
-                if running.is_set():
-                    signal.pthread_kill(main_id, signal.SIGINT)
+                with cells_lock:
+                    if cells['running'] is not None and cells['running'] == req.get('cell'):
+                        signal.pthread_kill(main_id, signal.SIGINT)
+                    else:
+                        cells['stopped'] = req.get('cell')
             else:
                 requests.put(req)
 
@@ -111,9 +116,14 @@ def _codify_kernel():
         sys.stdin = io.TextIOWrapper(io.FileIO(0, 'r', closefd=False), encoding='utf-8')
         outputs, exit_code = [], 0
         del shown[:]
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        running.set()
         try:
+            # Stops an interrupt that came before the cell ran from being lost (the cell would then run on to a kill).
+            with cells_lock:
+                cells['running'], early = cell, cells['stopped'] == cell
+                cells['stopped'] = None
+            if early:
+                raise KeyboardInterrupt
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             tree = ast.parse(code, filename, 'exec')
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             exec(compile(tree, filename, 'exec'), g)
@@ -133,9 +143,10 @@ def _codify_kernel():
             traceback.print_exception(type(e), e, tb)
             exit_code = 1
         finally:
-            running.clear()
             # A late interrupt must not hit the kernel itself: blocked from here, and dropped before the next cell.
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            with cells_lock:
+                cells['running'] = None
             signal.sigtimedwait({signal.SIGINT}, 0)
         # Figures still open are this cell's (even a failed one's): taken and closed, so none shows up in the next cell.
         try:

@@ -1,6 +1,7 @@
 using System.Text;
 using Codify.Contracts;
 using Codify.Contracts.Sessions;
+using Codify.Tests.Infrastructure;
 
 namespace Codify.Tests.Sandbox.Hostile.Sessions;
 
@@ -51,7 +52,8 @@ public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox)
     public async Task A_busy_cell_is_stopped_at_its_cpu_limit_and_the_session_goes_on(string language, string set, string busy, string get)
     {
         var marker = HostChecks.NewMarker();
-        var limits = Limits with { CpuTimeMs = 1000 };
+        // A wall limit far past the CPU limit: on a loaded host the cell gets a small share of a core.
+        var limits = Limits with { CpuTimeMs = 1000, WallTimeMs = KernelUnderTest.Ms(60_000) };
         var id = await sandbox.Sessions.StartAsync(marker, language, limits);
         await sandbox.AssertGoesOnAsync(id, set, "", limits);
 
@@ -78,6 +80,26 @@ public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox)
         Assert.Equal(ExecutionStatus.Cancelled, cell.Status);
         Assert.Null(cell.SessionEnded);
         await sandbox.AssertGoesOnAsync(id, "print(kept)", "5\n", Limits);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
+
+    /// <summary>The interrupt reaches the kernel right behind the cell, before it runs: it must stop the cell all the same.</summary>
+    [Theory]
+    [InlineData("python", "import time\ntime.sleep(60)", "print('next')")]
+    [InlineData("javascript", "for (;;) {}", "console.log('next')")]
+    public async Task A_cell_cancelled_as_it_is_sent_is_interrupted_and_the_session_goes_on(string language, string code, string next)
+    {
+        var marker = HostChecks.NewMarker();
+        var id = await sandbox.Sessions.StartAsync(marker, language, Limits);
+        using var cancel = new CancellationTokenSource();
+
+        var running = sandbox.Sessions.RunCellAsync(id, code, Limits, cancellationToken: cancel.Token);
+        await cancel.CancelAsync();
+        var cell = await running;
+
+        Assert.Equal(ExecutionStatus.Cancelled, cell.Status);
+        Assert.Null(cell.SessionEnded);
+        await sandbox.AssertGoesOnAsync(id, next, "next\n", Limits);
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
 
