@@ -8,6 +8,7 @@ namespace Codify.Tests.Sandbox.Hostile.Sessions;
 /// either is left on the host.
 /// </summary>
 [SandboxTier]
+[Collection(SessionHostileGroup.Name)]
 public sealed class BetweenSessionsHostileTests(SessionSandboxRunnerFixture sandbox) : IClassFixture<SessionSandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

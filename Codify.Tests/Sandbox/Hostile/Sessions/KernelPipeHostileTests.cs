@@ -10,6 +10,7 @@ namespace Codify.Tests.Sandbox.Hostile.Sessions;
 /// never holds more than a bounded queue of what it sends.
 /// </summary>
 [SandboxTier]
+[Collection(SessionHostileGroup.Name)]
 public sealed class KernelPipeHostileTests(SessionSandboxRunnerFixture sandbox) : IClassFixture<SessionSandboxRunnerFixture>
 {
     private static readonly ExecutionLimits Limits = SandboxRunnerFixture.Limits(wallMs: 10_000);

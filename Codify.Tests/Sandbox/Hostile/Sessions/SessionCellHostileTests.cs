@@ -11,6 +11,7 @@ namespace Codify.Tests.Sandbox.Hostile.Sessions;
 /// exits ends the session. Either way ending the session leaves no process, cgroup or folder behind.
 /// </summary>
 [SandboxTier]
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox) : IClassFixture<SessionSandboxRunnerFixture>
 {
     private const int Cap = 10_000;

@@ -9,6 +9,16 @@ namespace Codify.Tests.Sandbox.Hostile.Sessions;
 // below and skipped, each with the reason; what a session must hold instead is tested in SessionCellHostileTests,
 // KernelPipeHostileTests and BetweenSessionsHostileTests.
 
+/// <summary>
+/// The session classes run one after another: each fills tmpfs mounts and bombs pids like the other modes' classes, and
+/// the suite's host-wide checks (the host's Shmem) grow flaky with every class that does so at the same time.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SessionHostileGroup
+{
+    public const string Name = "session hostile";
+}
+
 internal static class SessionSkips
 {
     public const string ExitEndsTheInterpreter = "ends with os._exit or process.exit (or its exit code): in a session that ends the "
@@ -21,6 +31,7 @@ internal static class SessionSkips
         + "(KernelPipeHostileTests: they are only the kernel's, and writing to them misleads only the session itself)";
 }
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionCpuAndTimeHostileTests(SessionSandboxRunnerFixture sandbox)
     : CpuAndTimeHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>
 {
@@ -29,9 +40,11 @@ public sealed class SessionCpuAndTimeHostileTests(SessionSandboxRunnerFixture sa
         base.Sleeping_past_the_wall_limit_is_stopped_by_the_wall_clock(language, code);
 }
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionFilesystemHostileTests(SessionSandboxRunnerFixture sandbox)
     : FilesystemHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>;
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionHostSecretsHostileTests(SessionSandboxRunnerFixture sandbox)
     : HostSecretsHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>
 {
@@ -39,9 +52,11 @@ public sealed class SessionHostSecretsHostileTests(SessionSandboxRunnerFixture s
     public override Task No_host_descriptor_leaks_into_the_program() => base.No_host_descriptor_leaks_into_the_program();
 }
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionIsolationBetweenRunsTests(SessionSandboxRunnerFixture sandbox)
     : IsolationBetweenRunsTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>;
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionKernelHostileTests(SessionSandboxRunnerFixture sandbox)
     : KernelHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>
 {
@@ -50,15 +65,19 @@ public sealed class SessionKernelHostileTests(SessionSandboxRunnerFixture sandbo
         base.Kill_minus_one_and_host_pids_reach_no_host_process(language, childDied);
 }
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionMemoryHostileTests(SessionSandboxRunnerFixture sandbox)
     : MemoryHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>;
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionNetworkHostileTests(SessionSandboxRunnerFixture sandbox)
     : NetworkHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>;
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionOutputHostileTests(SessionSandboxRunnerFixture sandbox)
     : OutputHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>;
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionProcessHostileTests(SessionSandboxRunnerFixture sandbox)
     : ProcessHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>
 {
@@ -77,6 +96,7 @@ public sealed class SessionProcessHostileTests(SessionSandboxRunnerFixture sandb
     public override Task A_detached_unrefed_node_child_does_not_outlive_the_run() => base.A_detached_unrefed_node_child_does_not_outlive_the_run();
 }
 
+[Collection(SessionHostileGroup.Name)]
 public sealed class SessionVerdictHostileTests(SessionSandboxRunnerFixture sandbox)
     : VerdictHostileTests(sandbox), IClassFixture<SessionSandboxRunnerFixture>
 {
