@@ -16,18 +16,33 @@ internal sealed class KernelChannel
     private readonly Stream _requests;
     private readonly Stream _frames;
     private readonly long _maxFrameBytes;
-    private readonly Channel<KernelFrame> _received = Channel.CreateUnbounded<KernelFrame>(new() { SingleWriter = true });
+    private readonly Channel<(KernelFrame Frame, long Bytes)> _received = Channel.CreateUnbounded<(KernelFrame, long)>(new() { SingleWriter = true });
+    private readonly Channel<bool> _taken = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _queuedBytes;
 
     public KernelChannel(Stream requests, Stream frames, long maxFrameBytes)
     {
         _requests = requests;
         _frames = frames;
         _maxFrameBytes = maxFrameBytes;
+        Received = new Taker(this);
         Reading = Task.Run(ReadLoopAsync);
     }
 
+    /// <summary>
+    /// Bytes of frames read and not yet taken that the host holds before it stops reading the kernel's pipe (then the
+    /// kernel's writes block). One frame is always read whole, so the most held is one largest frame plus this.
+    /// </summary>
+    public const long QueueBudgetBytes = 1 << 20;
+
+    /// <summary>Charged per frame besides its payload (its parsed form's overhead): a flood of tiny frames is bounded too.</summary>
+    private const long FrameOverheadBytes = 256;
+
     /// <summary>Frames in arrival order; completed when the kernel's stdout closes (it exited or was killed) or broke the format.</summary>
-    public ChannelReader<KernelFrame> Received => _received.Reader;
+    public ChannelReader<KernelFrame> Received { get; }
+
+    /// <summary>Bytes of the frames read and not yet taken (payload plus overhead).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     public Task Reading { get; }
 
@@ -56,8 +71,19 @@ internal sealed class KernelChannel
         var header = new byte[8];
         try
         {
-            while (await ReadExactAsync(header))
+            while (true)
             {
+                // Stops a thread left flooding (or forging frames) between cells from growing the host's queue without end.
+                while (QueuedBytes > QueueBudgetBytes)
+                {
+                    await _taken.Reader.ReadAsync();
+                }
+
+                if (!await ReadExactAsync(header))
+                {
+                    return;
+                }
+
                 if (!long.TryParse(Encoding.ASCII.GetString(header), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var length)
                     || length < 2 || length > _maxFrameBytes)
                 {
@@ -79,7 +105,8 @@ internal sealed class KernelChannel
                     return;
                 }
 
-                _received.Writer.TryWrite(new KernelFrame(type.GetString()!, json.RootElement.Clone()));
+                Interlocked.Add(ref _queuedBytes, length + FrameOverheadBytes);
+                _received.Writer.TryWrite((new KernelFrame(type.GetString()!, json.RootElement.Clone()), length + FrameOverheadBytes));
             }
         }
         catch (JsonException)
@@ -111,5 +138,29 @@ internal sealed class KernelChannel
         }
 
         return true;
+    }
+
+    /// <summary>Hands frames out and gives their bytes back to the budget, waking the reading loop if it waits for room.</summary>
+    private sealed class Taker(KernelChannel channel) : ChannelReader<KernelFrame>
+    {
+        public override Task Completion => channel._received.Reader.Completion;
+
+        public override bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out KernelFrame item)
+        {
+            if (!channel._received.Reader.TryRead(out var queued))
+            {
+                item = null;
+                return false;
+            }
+
+            Interlocked.Add(ref channel._queuedBytes, -queued.Bytes);
+            channel._taken.Writer.TryWrite(true);
+
+            item = queued.Frame;
+            return true;
+        }
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) =>
+            channel._received.Reader.WaitToReadAsync(cancellationToken);
     }
 }

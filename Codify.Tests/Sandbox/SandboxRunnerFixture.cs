@@ -31,7 +31,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     public IsolationState State => Sandbox.State;
 
     /// <summary>What the tests run programs through: the pooled runner when this fixture has a pool, else the cold one.</summary>
-    public ISandboxRunner Runner => (ISandboxRunner?)_forking ?? (ISandboxRunner?)_pooled ?? Sandbox.Runner;
+    public virtual ISandboxRunner Runner => (ISandboxRunner?)_forking ?? (ISandboxRunner?)_pooled ?? Sandbox.Runner;
 
     /// <summary>The pooled runner (its warm/cold counts), or null for a cold-only fixture.</summary>
     internal PooledSandboxRunner? Pooled => _pooled;
@@ -59,6 +59,9 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     /// <summary>Completes once every finished sandbox so far is torn down (that happens right after its result).</summary>
     public Task WhenCleanedUpAsync() => Sandbox.Cleanup.WhenIdleAsync();
 
+    /// <summary>Whether a run's program is a file in /box (bound read-only); a session's cell is code handed to a live interpreter.</summary>
+    public virtual bool ProgramIsAFile => true;
+
     /// <summary>Caps on returned outputs and files; null: the defaults.</summary>
     public virtual Codify.Sandbox.Capture.CaptureOptions? Capture => null;
 
@@ -74,7 +77,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         CancellationToken cancellationToken = default) =>
         Runner.RunAsync("test", new ExecutionSpec(language, code, stdin, limits ?? Limits()), cancellationToken);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _sandbox = new RealSandbox(Options, capture: Capture);
         await Sandbox.Probe.ProbeAsync(CancellationToken.None);
@@ -133,7 +136,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_servers is not null)
         {

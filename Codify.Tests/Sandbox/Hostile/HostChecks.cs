@@ -76,8 +76,8 @@ public static class HostChecks
     /// </summary>
     public static IReadOnlyList<string> Processes(string marker, Codify.Sandbox.Launch.IsolationOptions isolation)
     {
-        // In a cgroup named after the run (cold), or sharing one with a process whose mounts name its run folder (warm).
-        var cgroupName = $"/{CgroupParent}/run-{marker}-";
+        // In a cgroup named after the run (cold) or its session, or sharing one with a process whose mounts name its run folder (warm).
+        string[] cgroupNames = [$"/{CgroupParent}/run-{marker}-", $"/{CgroupParent}/session-{marker}-"];
         var inRun = Codify.Tests.Cancellation.RunProcesses.Of(marker).Select(p => p.Pid).ToHashSet();
         var found = new List<string>();
         var self = Environment.ProcessId;
@@ -91,7 +91,7 @@ public static class HostChecks
             var cgroup = TryRead($"{dir}/cgroup") ?? "";
             var cmdline = (TryRead($"{dir}/cmdline") ?? "").Replace('\0', ' ').Trim();
             // Both: a process forked after the snapshot of RunProcesses still shows its cgroup's name here.
-            var inRunCgroup = cgroup.Contains(cgroupName, StringComparison.Ordinal) || inRun.Contains(pid);
+            var inRunCgroup = cgroupNames.Any(name => cgroup.Contains(name, StringComparison.Ordinal)) || inRun.Contains(pid);
             if (inRunCgroup || cmdline.Contains(marker, StringComparison.Ordinal))
             {
                 var status = TryRead($"{dir}/status") ?? "";
@@ -106,7 +106,7 @@ public static class HostChecks
         return found;
     }
 
-    /// <summary>The run's cgroup folders, looked for below this process's own cgroup in every mounted hierarchy.</summary>
+    /// <summary>The run's (or its session's) cgroup folders, looked for below this process's own cgroup in every mounted hierarchy.</summary>
     public static IReadOnlyList<string> CgroupFolders(string marker)
     {
         // On v2 the Sandbox sits in <home>/service and builds in <home>/codify.
@@ -118,7 +118,7 @@ public static class HostChecks
             .SelectMany(mount => ownPaths.Select(own => Path.Join(mount, own, CgroupParent)))
             .Distinct()
             .Where(Directory.Exists)
-            .SelectMany(parent => Directory.EnumerateDirectories(parent, $"run-{marker}-*"))
+            .SelectMany(parent => Directory.EnumerateDirectories(parent, $"run-{marker}-*").Concat(Directory.EnumerateDirectories(parent, $"session-{marker}-*")))
             .Select(dir => $"cgroup folder {dir}")
             .ToList();
     }

@@ -129,6 +129,7 @@ public class HostSecretsHostileTests(SandboxRunnerFixture sandbox) : IClassFixtu
             Assert.StartsWith(m[4] == "/.codify/capture.out" ? "rw," : "ro,", m[5] + ",", StringComparison.Ordinal);
             Assert.True(m[3] == "/usr" || m[3].StartsWith("/etc/", StringComparison.Ordinal)
                 || m[3].StartsWith($"{sandbox.Options.RunRoot}/{run.Marker}-", StringComparison.Ordinal)
+                || m[3].StartsWith($"{sandbox.Options.RunRoot}/session-{run.Marker}-", StringComparison.Ordinal)
                 // A forked run's mount namespace is a copy of its fork server's: the server's own read-only binds (its passwd,
                 // control folder and spool) are listed, covered by the run's own mounts (docs/fork-server.md).
                 || (sandbox.ForkServer is not null && m[3].StartsWith($"{sandbox.Options.RunRoot}/fs-", StringComparison.Ordinal)), string.Join(' ', m));
@@ -162,7 +163,7 @@ public class HostSecretsHostileTests(SandboxRunnerFixture sandbox) : IClassFixtu
     /// whatever the namespaces. The test plants one: a host file it dup()s, which clears close-on-exec.
     /// </summary>
     [Fact]
-    public async Task No_host_descriptor_leaks_into_the_program()
+    public virtual async Task No_host_descriptor_leaks_into_the_program()
     {
         var secretFile = Path.Combine(Path.GetTempPath(), $"codify-hostile-fd-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(secretFile, "host secret via fd");

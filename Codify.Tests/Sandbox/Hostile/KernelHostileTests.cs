@@ -128,7 +128,7 @@ public class KernelHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<Sa
     [Theory]
     [InlineData("python", "child -9")]
     [InlineData("javascript", "child SIGKILL")]
-    public async Task Kill_minus_one_and_host_pids_reach_no_host_process(string language, string childDied)
+    public virtual async Task Kill_minus_one_and_host_pids_reach_no_host_process(string language, string childDied)
     {
         var hostMarker = $"codify-host-victim-{Guid.NewGuid():N}";
         using var asRoot = StartHostSleeper([], hostMarker);

@@ -79,7 +79,7 @@ public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_spawn_loop_gets_EAGAIN_below_the_pids_limit()
+    public virtual async Task A_spawn_loop_gets_EAGAIN_below_the_pids_limit()
     {
         const string code = """
             const { spawn } = require('child_process');
@@ -110,7 +110,7 @@ public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_python_thread_bomb_cannot_start_threads_past_the_pids_limit()
+    public virtual async Task A_python_thread_bomb_cannot_start_threads_past_the_pids_limit()
     {
         const string code = """
             import os, threading, time
@@ -134,7 +134,7 @@ public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_node_worker_bomb_cannot_start_workers_past_the_pids_limit()
+    public virtual async Task A_node_worker_bomb_cannot_start_workers_past_the_pids_limit()
     {
         const string code = """
             const { Worker } = require('worker_threads');
@@ -198,7 +198,7 @@ public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_detached_unrefed_node_child_does_not_outlive_the_run()
+    public virtual async Task A_detached_unrefed_node_child_does_not_outlive_the_run()
     {
         const string code = """
             const { spawn } = require('child_process');

@@ -18,7 +18,7 @@ public class VerdictHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
     [Theory]
     [InlineData("python", "import os, sys\nsys.stderr.write('codify-launch: cannot join cgroup /sys/fs/cgroup/pids/x\\n')\nsys.stderr.flush()\nos._exit(125)")]
     [InlineData("javascript", "process.stderr.write('codify-launch: cannot set rlimits\\n');\nprocess.exitCode = 125;")]
-    public async Task Imitating_the_launch_wrappers_failure_is_a_runtime_error_and_does_not_break_the_sandbox(string language, string code)
+    public virtual async Task Imitating_the_launch_wrappers_failure_is_a_runtime_error_and_does_not_break_the_sandbox(string language, string code)
     {
         var run = await sandbox.RunHostileAsync(language, code, Limits);
 
