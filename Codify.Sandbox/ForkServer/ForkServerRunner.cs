@@ -24,7 +24,7 @@ internal sealed partial class ForkServerRunner(
     IMeterFactory meters) : ISandboxRunner
 {
     private readonly Counter<long> _runs = meters.Create(Codify.Hosting.CodifyTelemetry.MeterName)
-        .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: fork, warm (pooled sandbox) or cold, with the reason for not forking");
+        .CreateCounter<long>(Telemetry.RunPathTally.InstrumentName, description: "Runs started, by path (fork, warm: pooled sandbox, cold) and language, with the reason for not forking or for cold");
 
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
@@ -47,7 +47,7 @@ internal sealed partial class ForkServerRunner(
                 {
                     try
                     {
-                        _runs.Add(1, new KeyValuePair<string, object?>("path", "fork"));
+                        _runs.Add(1, new KeyValuePair<string, object?>("path", "fork"), new KeyValuePair<string, object?>("language", "python"));
                         Activity.Current?.SetTag("codify.sandbox.path", "fork");
                         return await supervisor.SuperviseAsync(run, spec, onOutput, stdin, cancellationToken);
                     }
