@@ -62,4 +62,16 @@ public sealed class ForkServerOptionsTests
         Assert.Equal((0, 0), (cold.GetRequiredService<IOptions<PoolOptions>>().Value.Python, cold.GetRequiredService<IOptions<PoolOptions>>().Value.Node));
         Assert.Equal(SandboxMode.ForkServer, defaults.GetRequiredService<IOptions<SandboxOptions>>().Value.Mode);
     }
+
+    [Fact]
+    public void Fork_server_mode_keeps_no_warm_python_unless_asked_and_keeps_node_s_pool()
+    {
+        using var defaults = Build([]);
+        using var asked = Build(new() { ["Sandbox:Pool:Python"] = "3" });
+        using var pooled = Build(new() { ["Sandbox:Mode"] = "Pool" });
+
+        Assert.Equal((0, 2), (defaults.GetRequiredService<IOptions<PoolOptions>>().Value.Python, defaults.GetRequiredService<IOptions<PoolOptions>>().Value.Node));
+        Assert.Equal(3, asked.GetRequiredService<IOptions<PoolOptions>>().Value.Python);
+        Assert.Equal(2, pooled.GetRequiredService<IOptions<PoolOptions>>().Value.Python);
+    }
 }
