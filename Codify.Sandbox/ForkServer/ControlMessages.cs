@@ -21,14 +21,14 @@ internal static partial class ControlMessages
     /// <summary>Kills a preforked child that will never get a program (a server being retired).</summary>
     public static byte[] Drop(string id) => Encode("drop", Word(id));
 
-    /// <summary>One message from the server: hello PID | ready ID C G | fail ID TEXT | exit ID CODE.</summary>
+    /// <summary>One message from the server: hello PID | ready ID PID | fail ID TEXT | exit ID CODE.</summary>
     public static ServerMessage Parse(ReadOnlySpan<byte> message)
     {
         var words = Encoding.UTF8.GetString(message).Split(' ', 3);
         return words switch
         {
             ["hello", var pid] => new ServerMessage(ServerMessageKind.Hello, "", [ParseNumber(pid)], null),
-            ["ready", var id, var rest] when rest.Split(' ') is [var c, var g] => new ServerMessage(ServerMessageKind.Ready, id, [ParseNumber(c), ParseNumber(g)], null),
+            ["ready", var id, var pid] => new ServerMessage(ServerMessageKind.Ready, id, [ParseNumber(pid)], null),
             ["fail", var id, var text] => new ServerMessage(ServerMessageKind.Fail, id, [], text.Trim()),
             ["fail", var id] => new ServerMessage(ServerMessageKind.Fail, id, [], ""),
             ["exit", var id, var code] => new ServerMessage(ServerMessageKind.Exit, id, [ParseNumber(code)], null),
@@ -58,5 +58,5 @@ internal enum ServerMessageKind
     Exit,
 }
 
-/// <summary>Hello: Numbers = [server pid]; Ready: [C, G] (pids in the server's namespace); Exit: [exit code]; Fail: Text.</summary>
+/// <summary>Hello: Numbers = [server pid]; Ready: [the child's pid in the server's namespace]; Exit: [exit code]; Fail: Text.</summary>
 internal sealed record ServerMessage(ServerMessageKind Kind, string Id, IReadOnlyList<int> Numbers, string? Text);

@@ -16,7 +16,7 @@ namespace Codify.Sandbox.ForkServer;
 /// </summary>
 internal sealed partial class ForkServerProcess : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<(int C, int G)>> _preforks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _preforks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<int?>> _exits = new(StringComparer.Ordinal);
     private readonly Lock _sendGate = new();
     private readonly Socket _control;
@@ -137,10 +137,10 @@ internal sealed partial class ForkServerProcess : IDisposable
         }
     }
 
-    /// <summary>Forks a child that isolates itself as inner uid <paramref name="innerUid"/>; returns its C and G pids in the server's namespace.</summary>
-    public Task<(int C, int G)> PreforkAsync(string id, int innerUid)
+    /// <summary>Forks a child that isolates itself as inner uid <paramref name="innerUid"/>; returns its pid in the server's namespace.</summary>
+    public Task<int> PreforkAsync(string id, int innerUid)
     {
-        var ready = new TaskCompletionSource<(int C, int G)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _preforks[id] = ready;
         _exits[id] = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
         Send(ControlMessages.Prefork(id, innerUid), []);
@@ -236,7 +236,7 @@ internal sealed partial class ForkServerProcess : IDisposable
         switch (message.Kind)
         {
             case ServerMessageKind.Ready when _preforks.TryRemove(message.Id, out var ready):
-                ready.TrySetResult((message.Numbers[0], message.Numbers[1]));
+                ready.TrySetResult(message.Numbers[0]);
                 break;
             case ServerMessageKind.Fail when _preforks.TryRemove(message.Id, out var failed):
                 failed.TrySetException(new IOException($"fork server child setup failed: {message.Text}"));

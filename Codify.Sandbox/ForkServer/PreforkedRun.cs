@@ -33,15 +33,12 @@ internal sealed class PreforkedRun(ForkServerProcess server, string id, IReusabl
         {
             cgroup = cgroups.Create($"fork-{id}", IdleLimits) as IReusableCgroupRun
                 ?? throw new CgroupException("the cgroup driver cannot re-target a run");
-            var (c, g) = await server.PreforkAsync(id, uid.Uid - options.HostUidBase).WaitAsync(ReadyTimeout);
-            // One burst of cgroup.procs writes: on cgroup v1 the first one waits for RCU (~10 ms), the rest come cheap.
-            var hostPids = server.HostPidsOf([g, c]);
+            var child = await server.PreforkAsync(id, uid.Uid - options.HostUidBase).WaitAsync(ReadyTimeout);
+            // The run's one process so far (its program is forked from it, inside): one cgroup.procs write per hierarchy.
+            var hostPid = server.HostPidsOf([child])[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var procs in cgroup.ProcsFiles)
             {
-                foreach (var pid in hostPids)
-                {
-                    File.WriteAllText(procs, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
+                File.WriteAllText(procs, hostPid);
             }
 
             return new PreforkedRun(server, id, cgroup, uid);
@@ -71,7 +68,9 @@ internal sealed class PreforkedRun(ForkServerProcess server, string id, IReusabl
         var ends = new List<int>();
         try
         {
-            cgroup.ApplyLimits(spec.Limits);
+            // One task fewer than the run asked for: a cold run's pids limit also counts bwrap's two processes, a fork's only
+            // its pid 1, so its program gets exactly as many tasks of its own as a cold one.
+            cgroup.ApplyLimits(spec.Limits with { Processes = Math.Max(1, spec.Limits.Processes - 1) });
             cgroup.ResetUsage();
             folder = RunFolder.Create(Server.SpoolRoot, executionId);
             folder.WriteFile(python.FileName, spec.ProgramFiles(python)[0].Content);
@@ -131,7 +130,7 @@ internal sealed class PreforkedRun(ForkServerProcess server, string id, IReusabl
         uid.Dispose();
     }
 
-    /// <summary>Caps of an idle preforked child (C and G, copy-on-write pages of the server); the run's own replace them.</summary>
+    /// <summary>Caps of an idle preforked child (copy-on-write pages of the server); the run's own replace them.</summary>
     internal static readonly ExecutionLimits IdleLimits = new(
         WallTimeMs: 1000, CpuTimeMs: 1000, MemoryBytes: 64L << 20, Processes: 8, OutputBytes: 1, FileSizeBytes: 1);
 }

@@ -22,8 +22,12 @@ def _codify_serve():
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
+    # The same libc through the interpreter's own handle: calls keep the GIL held (no thread switch around clone).
+    api = ctypes.PyDLL(None, use_errno=True)
+    api.syscall.restype = ctypes.c_long
+    api.syscall.argtypes = [ctypes.c_long] * 6
     libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
-    NR_SECCOMP, NR_CAPSET = {'x86_64': (317, 126), 'aarch64': (277, 91)}[os.uname().machine]
+    NR_SECCOMP, NR_CAPSET, NR_CLONE = {'x86_64': (317, 126, 56), 'aarch64': (277, 91, 220)}[os.uname().machine]
     MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
     CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
         0x20000, 0x2000000, 0x4000000, 0x8000000, 0x10000000, 0x20000000, 0x40000000)
@@ -96,35 +100,47 @@ def _codify_serve():
     control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     control.connect('/.codify/control/s')
 
-    def child_setup(uid, channel):
-        """Runs in C, the run's outer process (like bwrap's outer process): own user and namespaces, then G."""
-        # Dies with the server: a run never outlives its server unmanaged (the server's pid namespace kills it too).
+    def clone_child():
+        """
+        fork() that creates the run's namespaces with the child: it is pid 1 of its own pid namespace at once (one process
+        fewer per run than unshare + fork), in a user namespace of its own whose map the server writes. The interpreter's
+        fork hooks run around it exactly as for os.fork (same GIL held throughout: the syscall goes through pythonapi).
+        """
+        api.PyOS_BeforeFork()
+        pid = api.syscall(NR_CLONE, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
+                          | signal.SIGCHLD, 0, 0, 0, 0)
+        if pid == 0:
+            api.PyOS_AfterFork_Child()
+        else:
+            err = ctypes.get_errno()
+            api.PyOS_AfterFork_Parent()
+            if pid < 0:
+                raise OSError(err, f'clone: {os.strerror(err)}')
+        return pid
+
+    def map_child(pid, uid):
+        """Its user namespace maps only the run's host uid, to nobody: concurrent runs never share a uid (runs as the server)."""
+        write(f'/proc/{pid}/setgroups', 'deny')
+        write(f'/proc/{pid}/uid_map', f'65534 {uid} 1')
+        write(f'/proc/{pid}/gid_map', f'65534 {uid} 1')
+
+    def child_setup(channel):
+        """
+        Runs in C, the run's only process besides its program (like bwrap's pid 1): pid 1 of the run's pid namespace, in
+        its own user, mount, net, ipc and uts namespaces; takes the run's uid once mapped, mounts a fresh /proc and tmpfs,
+        then waits for the program.
+        """
+        if channel.recv(16) != b'mapped':
+            os._exit(125)
+        # Every process of the run is the run's host uid (nobody inside) from here on; capabilities stay in its own namespace
+        # only (its root is unmapped, so changing uid keeps them: they are dropped explicitly before the program starts).
+        os.setresgid(65534, 65534, 65534)
+        os.setresuid(65534, 65534, 65534)
+        # After the uid change (which clears both): dies with the server, and its /proc files stay its own (not root's).
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-        libc.prctl(4, 1, 0, 0, 0)  # changing uid made it non-dumpable: its own /proc files would be root's, unwritable
-        # A user namespace of its own mapping only this run's host uid to nobody: concurrent runs never share a uid.
-        check(libc.unshare(CLONE_NEWUSER), 'unshare user')
-        write('/proc/self/setgroups', 'deny')
-        write('/proc/self/uid_map', f'65534 {uid} 1')
-        write('/proc/self/gid_map', f'65534 {uid} 1')
-        check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID), 'unshare namespaces')
+        libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
         socket.sethostname('codify')
         loopback_up()
-        g = os.fork()
-        if g == 0:
-            init_setup(channel)
-        channel.sendmsg([f'ready {os.getpid()} {g}'.encode()])
-        channel.close()
-        while True:
-            pid, status = os.waitpid(-1, 0)
-            if pid == g:
-                os._exit(status_code(status))
-
-    def init_setup(channel):
-        """Runs in G, pid 1 of the run's pid namespace (like bwrap's pid 1): fresh mounts, then waits for the run."""
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
         mount(None, '/', None, MS_REC | MS_PRIVATE)
         mount('proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
         for name, share in shares.items():
@@ -132,9 +148,12 @@ def _codify_serve():
         for path in ('/tmp', '/dev/shm', '/box'):
             # Fresh size-capped tmpfs mounts: nothing of an earlier or concurrent run, capped like a cold run's.
             mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, f'mode=0755,size={tmpfs_bytes}')
+        with open('/box/main.py', 'w'):
+            pass
         spool = os.open('/.codify/spool', os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         # The control socket and every other run's program file disappear from this run's view.
         mount('tmpfs', '/.codify', 'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY, 'mode=0755,size=4096')
+        channel.sendmsg([b'ready'])
         msg, fds, _, _ = socket.recv_fds(channel, 4096, 3)
         if len(fds) != 3:
             os._exit(125)
@@ -142,8 +161,6 @@ def _codify_serve():
         channel.close()
         # Joined to the run's cgroup by the host by now: the cgroup namespace roots the program's view there, as bwrap's.
         check(libc.unshare(CLONE_NEWCGROUP), 'unshare cgroup')
-        with open('/box/main.py', 'w'):
-            pass
         mount(f'/proc/self/fd/{spool}/{folder}/main.py', '/box/main.py', None, MS_BIND)
         # The program's file is read-only: it cannot rewrite itself.
         mount(None, '/box/main.py', None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
@@ -154,6 +171,8 @@ def _codify_serve():
         p = os.fork()
         if p == 0:
             program_setup(fds, int(nofile), int(fsize), int(cpu))
+        # pid 1 ignores what the program could signal it (the interpreter's own SIGINT handler would let it end the run early).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         for fd in fds:
             os.close(fd)
         null = os.open('/dev/null', os.O_RDWR)
@@ -162,12 +181,11 @@ def _codify_serve():
         os.close(null)
         look_like_bwrap()
         load_seccomp(bpf)
-        code = 0
         while True:
             try:
                 pid, status = os.waitpid(-1, 0)
             except ChildProcessError:
-                os._exit(code)
+                os._exit(0)
             if pid == p:
                 # Like bwrap's pid 1: the run ends when its program does; the pid namespace takes the rest with it.
                 os._exit(status_code(status))
@@ -269,7 +287,13 @@ def _codify_serve():
                 if words[0] == 'prefork':
                     run, uid = words[1], int(words[2])
                     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-                    pid = os.fork()
+                    try:
+                        pid = clone_child()
+                    except OSError as e:
+                        ours.close()
+                        theirs.close()
+                        control.send(f'fail {run} {e}'.encode())
+                        continue
                     if pid == 0:
                         try:
                             signal.set_wakeup_fd(-1)
@@ -281,7 +305,7 @@ def _codify_serve():
                             for _, (_, other) in children.items():
                                 if other is not None:
                                     other.close()
-                            child_setup(uid, theirs)
+                            child_setup(theirs)
                         except _CodifyForked:
                             raise
                         except BaseException as e:
@@ -293,6 +317,13 @@ def _codify_serve():
                     theirs.close()
                     children[run] = (pid, ours)
                     by_pid[pid] = run
+                    try:
+                        map_child(pid, uid)
+                        ours.send(b'mapped')
+                    except OSError as e:
+                        # Never left unmapped: it dies, and its exit (SIGCHLD) reports the failed prefork.
+                        os.write(2, f'codify fork server: run {run} could not be mapped: {e!r}\n'.encode())
+                        os.kill(pid, signal.SIGKILL)
                     poller.register(ours, select.POLLIN)
                 elif words[0] == 'run':
                     run = words[1]
@@ -314,10 +345,10 @@ def _codify_serve():
                 pid, channel = children[run]
                 data = channel.recv(4096)
                 words = data.decode().split(maxsplit=1) if data else ['fail', 'setup ended']
-                # One message per child: ready (G keeps its end, for the run) or why its setup failed.
+                # One message per child: ready (C keeps its end, for the run) or why its setup failed.
                 poller.unregister(channel)
                 if words[0] == 'ready':
-                    control.send(f'ready {run} {words[1]}'.encode())
+                    control.send(f'ready {run} {pid}'.encode())
                 else:
                     control.send(f'fail {run} {words[1] if len(words) > 1 else ""}'.encode())
                     channel.close()

@@ -32,11 +32,11 @@ public sealed class ControlMessagesTests
     [Fact]
     public void Answers_are_parsed_and_anything_else_is_a_format_error()
     {
-        Assert.Equal((3, 4), (ControlMessages.Parse("ready abc 3 4"u8).Numbers[0], ControlMessages.Parse("ready abc 3 4"u8).Numbers[1]));
+        Assert.Equal([3], ControlMessages.Parse("ready abc 3"u8).Numbers);
         Assert.Equal((ServerMessageKind.Exit, "abc", 137), (ControlMessages.Parse("exit abc 137"u8).Kind, ControlMessages.Parse("exit abc 137"u8).Id, ControlMessages.Parse("exit abc 137"u8).Numbers[0]));
         Assert.Equal("unshare refused: EPERM", ControlMessages.Parse("fail abc unshare refused: EPERM"u8).Text);
         Assert.Equal(ServerMessageKind.Hello, ControlMessages.Parse("hello 2"u8).Kind);
-        Assert.Throws<FormatException>(() => ControlMessages.Parse("ready abc 3"u8));
+        Assert.Throws<FormatException>(() => ControlMessages.Parse("ready abc 3 4"u8));
         Assert.Throws<FormatException>(() => ControlMessages.Parse("exit abc -1"u8));
         Assert.Throws<FormatException>(() => ControlMessages.Parse("launch rockets"u8));
     }

@@ -65,6 +65,33 @@ public sealed class ForkedRunTests(ForkedSandboxRunnerFixture sandbox) : IClassF
     }
 
     [Fact]
+    public async Task A_forked_program_may_start_exactly_as_many_processes_as_a_cold_one()
+    {
+        // A fork's pid 1 is its only process besides the program (a cold run has bwrap's two): the pids limit accounts for it.
+        const string code = """
+            import os, signal
+            n = 0
+            try:
+                while True:
+                    if os.fork() == 0:
+                        signal.pause()
+                        os._exit(0)
+                    n += 1
+            except OSError:
+                print(n)
+            """;
+        var limits = SandboxRunnerFixture.Limits() with { Processes = 16 };
+        var before = sandbox.ForkRuns;
+
+        var forked = await sandbox.RunAsync("python", code, limits: limits);
+        var cold = await sandbox.Sandbox.Runner.RunAsync("cold", new ExecutionSpec("python", code, null, limits), CancellationToken.None);
+
+        Assert.Equal(before + 1, sandbox.ForkRuns);
+        Assert.Equal((ExecutionStatus.Completed, ExecutionStatus.Completed), (forked.Status, cold.Status));
+        Assert.Equal(cold.Stdout, forked.Stdout);
+    }
+
+    [Fact]
     public async Task Sys_modules_of_a_forked_run_are_a_cold_run_s_after_importing_the_preloads()
     {
         const string list = "import sys\nprint(sorted(sys.modules))";
