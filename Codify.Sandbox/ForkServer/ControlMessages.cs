@@ -11,12 +11,18 @@ namespace Codify.Sandbox.ForkServer;
 /// </summary>
 internal static partial class ControlMessages
 {
-    /// <summary>Forks a child that isolates itself as host uid first + <paramref name="innerUid"/> and waits for its program.</summary>
-    public static byte[] Prefork(string id, int innerUid) => Encode("prefork", Word(id), Number(innerUid));
+    /// <summary>
+    /// Forks a child that isolates itself as host uid first + <paramref name="innerUid"/>, binds the program file of its
+    /// <paramref name="folder"/> in the spool (empty until the run) and waits to be joined to its cgroup.
+    /// </summary>
+    public static byte[] Prefork(string id, int innerUid, string folder) => Encode("prefork", Word(id), Number(innerUid), Word(folder));
 
-    /// <summary>Hands a preforked child its program's folder (in the spool), its rlimits, and (as fds) stdin, stdout, stderr.</summary>
-    public static byte[] Run(string id, string folder, int openFiles, long fileSizeBytes, long cpuSeconds) =>
-        Encode("run", Word(id), Word(folder), Number(openFiles), Number(fileSizeBytes), Number(cpuSeconds));
+    /// <summary>The child is in its run's cgroup: it forks the program's process, which waits for the run.</summary>
+    public static byte[] Joined(string id) => Encode("joined", Word(id));
+
+    /// <summary>Hands a preforked child its program's rlimits and (as fds) stdin, stdout, stderr; its file is filled by then.</summary>
+    public static byte[] Run(string id, int openFiles, long fileSizeBytes, long cpuSeconds) =>
+        Encode("run", Word(id), Number(openFiles), Number(fileSizeBytes), Number(cpuSeconds));
 
     /// <summary>Kills a preforked child that will never get a program (a server being retired).</summary>
     public static byte[] Drop(string id) => Encode("drop", Word(id));
