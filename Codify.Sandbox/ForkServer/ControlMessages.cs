@@ -11,24 +11,30 @@ namespace Codify.Sandbox.ForkServer;
 /// </summary>
 internal static partial class ControlMessages
 {
-    /// <summary>Forks a child that isolates itself as host uid first + <paramref name="innerUid"/> and waits for its program.</summary>
-    public static byte[] Prefork(string id, int innerUid) => Encode("prefork", Word(id), Number(innerUid));
+    /// <summary>
+    /// Forks a child that isolates itself as host uid first + <paramref name="innerUid"/>, binds the program file of its
+    /// <paramref name="folder"/> in the spool (empty until the run) and waits to be joined to its cgroup.
+    /// </summary>
+    public static byte[] Prefork(string id, int innerUid, string folder) => Encode("prefork", Word(id), Number(innerUid), Word(folder));
 
-    /// <summary>Hands a preforked child its program's folder (in the spool), its rlimits, and (as fds) stdin, stdout, stderr.</summary>
-    public static byte[] Run(string id, string folder, int openFiles, long fileSizeBytes, long cpuSeconds) =>
-        Encode("run", Word(id), Word(folder), Number(openFiles), Number(fileSizeBytes), Number(cpuSeconds));
+    /// <summary>The child is in its run's cgroup: it forks the program's process, which waits for the run.</summary>
+    public static byte[] Joined(string id) => Encode("joined", Word(id));
+
+    /// <summary>Hands a preforked child its program's rlimits and (as fds) stdin, stdout, stderr; its file is filled by then.</summary>
+    public static byte[] Run(string id, int openFiles, long fileSizeBytes, long cpuSeconds) =>
+        Encode("run", Word(id), Number(openFiles), Number(fileSizeBytes), Number(cpuSeconds));
 
     /// <summary>Kills a preforked child that will never get a program (a server being retired).</summary>
     public static byte[] Drop(string id) => Encode("drop", Word(id));
 
-    /// <summary>One message from the server: hello PID | ready ID C G | fail ID TEXT | exit ID CODE.</summary>
+    /// <summary>One message from the server: hello PID | ready ID PID | fail ID TEXT | exit ID CODE.</summary>
     public static ServerMessage Parse(ReadOnlySpan<byte> message)
     {
         var words = Encoding.UTF8.GetString(message).Split(' ', 3);
         return words switch
         {
             ["hello", var pid] => new ServerMessage(ServerMessageKind.Hello, "", [ParseNumber(pid)], null),
-            ["ready", var id, var rest] when rest.Split(' ') is [var c, var g] => new ServerMessage(ServerMessageKind.Ready, id, [ParseNumber(c), ParseNumber(g)], null),
+            ["ready", var id, var pid] => new ServerMessage(ServerMessageKind.Ready, id, [ParseNumber(pid)], null),
             ["fail", var id, var text] => new ServerMessage(ServerMessageKind.Fail, id, [], text.Trim()),
             ["fail", var id] => new ServerMessage(ServerMessageKind.Fail, id, [], ""),
             ["exit", var id, var code] => new ServerMessage(ServerMessageKind.Exit, id, [ParseNumber(code)], null),
@@ -58,5 +64,5 @@ internal enum ServerMessageKind
     Exit,
 }
 
-/// <summary>Hello: Numbers = [server pid]; Ready: [C, G] (pids in the server's namespace); Exit: [exit code]; Fail: Text.</summary>
+/// <summary>Hello: Numbers = [server pid]; Ready: [the child's pid in the server's namespace]; Exit: [exit code]; Fail: Text.</summary>
 internal sealed record ServerMessage(ServerMessageKind Kind, string Id, IReadOnlyList<int> Numbers, string? Text);

@@ -16,7 +16,7 @@ namespace Codify.Sandbox.ForkServer;
 /// </summary>
 internal sealed partial class ForkServerProcess : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<(int C, int G)>> _preforks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _preforks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<int?>> _exits = new(StringComparer.Ordinal);
     private readonly Lock _sendGate = new();
     private readonly Socket _control;
@@ -137,13 +137,16 @@ internal sealed partial class ForkServerProcess : IDisposable
         }
     }
 
-    /// <summary>Forks a child that isolates itself as inner uid <paramref name="innerUid"/>; returns its C and G pids in the server's namespace.</summary>
-    public Task<(int C, int G)> PreforkAsync(string id, int innerUid)
+    /// <summary>
+    /// Forks a child that isolates itself as inner uid <paramref name="innerUid"/>, its program file bound from the spool's
+    /// <paramref name="folder"/>; returns its pid in the server's namespace.
+    /// </summary>
+    public Task<int> PreforkAsync(string id, int innerUid, string folder)
     {
-        var ready = new TaskCompletionSource<(int C, int G)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _preforks[id] = ready;
         _exits[id] = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Send(ControlMessages.Prefork(id, innerUid), []);
+        Send(ControlMessages.Prefork(id, innerUid, folder), []);
         if (_death is { } death)
         {
             ready.TrySetException(new IOException(death));
@@ -155,13 +158,16 @@ internal sealed partial class ForkServerProcess : IDisposable
     /// <summary>The child's exit code once it ended; null when the server died first (the run is lost).</summary>
     public Task<int?> ExitOf(string id) => _exits.TryGetValue(id, out var exit) ? exit.Task : Task.FromResult<int?>(null);
 
+    /// <summary>Tells a preforked child it is in its run's cgroup (it forks the program's process).</summary>
+    public void Joined(string id) => Send(ControlMessages.Joined(id), []);
+
     /// <summary>Hands the program to a preforked child, with the child's ends of its three pipes.</summary>
-    public void Run(string id, string folderName, ExecutionLimits limits, ReadOnlySpan<int> pipeEnds)
+    public void Run(string id, ExecutionLimits limits, ReadOnlySpan<int> pipeEnds)
     {
         ArgumentNullException.ThrowIfNull(limits);
         Interlocked.Increment(ref _dispatched);
         // The rlimits of the launch wrapper (LaunchCommand) for a cold run, in bytes and seconds.
-        Send(ControlMessages.Run(id, folderName, LaunchCommand.OpenFiles, Math.Max(1, limits.FileSizeBytes / 512) * 512, limits.CpuTimeMs / 1000 + 2), pipeEnds);
+        Send(ControlMessages.Run(id, LaunchCommand.OpenFiles, Math.Max(1, limits.FileSizeBytes / 512) * 512, limits.CpuTimeMs / 1000 + 2), pipeEnds);
     }
 
     public void RunStarted() => Interlocked.Increment(ref _inFlight);
@@ -236,7 +242,7 @@ internal sealed partial class ForkServerProcess : IDisposable
         switch (message.Kind)
         {
             case ServerMessageKind.Ready when _preforks.TryRemove(message.Id, out var ready):
-                ready.TrySetResult((message.Numbers[0], message.Numbers[1]));
+                ready.TrySetResult(message.Numbers[0]);
                 break;
             case ServerMessageKind.Fail when _preforks.TryRemove(message.Id, out var failed):
                 failed.TrySetException(new IOException($"fork server child setup failed: {message.Text}"));

@@ -21,10 +21,11 @@ internal sealed partial class ForkServerRunner(
     RunSupervisor supervisor,
     SandboxCleanup cleanup,
     ILogger<ForkServerRunner> logger,
-    IMeterFactory meters) : ISandboxRunner
+    IMeterFactory meters,
+    [FromKeyedServices(ForkServers.LeanKey)] ForkServers? lean = null) : ISandboxRunner
 {
     private readonly Counter<long> _runs = meters.Create(Codify.Hosting.CodifyTelemetry.MeterName)
-        .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: fork, warm (pooled sandbox) or cold, with the reason for not forking");
+        .CreateCounter<long>(Telemetry.RunPathTally.InstrumentName, description: "Runs started, by path (fork, warm: pooled sandbox, cold) and language, with the reason for not forking or for cold");
 
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
@@ -36,7 +37,7 @@ internal sealed partial class ForkServerRunner(
         var reason = !servers.Enabled ? null : !isolation.IsReady ? "not ready" : Unservable(spec);
         if (servers.Enabled && reason is null)
         {
-            if (await servers.TakeAsync() is not { } child)
+            if (await TakeChildAsync(spec) is not { } child)
             {
                 reason = modes.Fallback is null ? "no preforked child" : "fork server unavailable";
             }
@@ -47,7 +48,7 @@ internal sealed partial class ForkServerRunner(
                 {
                     try
                     {
-                        _runs.Add(1, new KeyValuePair<string, object?>("path", "fork"));
+                        _runs.Add(1, new KeyValuePair<string, object?>("path", "fork"), new KeyValuePair<string, object?>("language", "python"));
                         Activity.Current?.SetTag("codify.sandbox.path", "fork");
                         return await supervisor.SuperviseAsync(run, spec, onOutput, stdin, cancellationToken);
                     }
@@ -65,6 +66,21 @@ internal sealed partial class ForkServerRunner(
         }
 
         return await pooled.RunAsync(executionId, spec, onOutput, stdin, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// A child of the lean server unless the program names a preloaded module (or the lean one has none), else of the
+    /// preloaded one; either serves any program.
+    /// </summary>
+    private async Task<PreforkedRun?> TakeChildAsync(ExecutionSpec spec)
+    {
+        var program = spec.ProgramFiles(Languages.Find("python")!)[0].Content;
+        if (lean is not { Enabled: true } || PreloadUse.Names(program, servers.PreloadRoots))
+        {
+            return await servers.TakeAsync() ?? (lean is { Enabled: true } ? await lean.TakeAsync() : null);
+        }
+
+        return await lean.TakeAsync() ?? await servers.TakeAsync();
     }
 
     /// <summary>Why a fork cannot serve this run (null: it can): python only, one file at the entry's name.</summary>

@@ -21,11 +21,15 @@ public static class ForkServerServiceExtensions
                     || isolation.Value.HostUidBase + isolation.Value.HostUidCount <= fork.HostUidBase,
                 "Sandbox:ForkServer:HostUidBase/HostUidCount overlap Isolation:HostUidBase/HostUidCount: a forked run could share a host uid with a pooled or cold one")
             .Validate<IOptions<SandboxOptions>>(
-                (fork, sandbox) => fork.HostUidCount - 1 >= sandbox.Value.MaxConcurrentExecutions + 2 * fork.Prefork,
-                "Sandbox:ForkServer:HostUidCount must cover the server's own uid, Sandbox:MaxConcurrentExecutions and twice Sandbox:ForkServer:Prefork (the idle children of a server and of its replacement)")
+                (fork, sandbox) => fork.HostUidCount - 1 >= sandbox.Value.MaxConcurrentExecutions + (2 * fork.Prefork * fork.Servers),
+                "Sandbox:ForkServer:HostUidCount must cover the server's own uid, Sandbox:MaxConcurrentExecutions and twice Sandbox:ForkServer:Prefork per server (the idle children of a server and of its replacement; two servers with Lean)")
             .ValidateOnStart();
         services.AddSingleton<ForkServers>();
         services.AddHostedService(sp => sp.GetRequiredService<ForkServers>());
+        // The lean server (nothing preloaded) beside it; it starts only with Sandbox:ForkServer:Lean.
+        services.AddKeyedSingleton(ForkServers.LeanKey, (sp, _) => ActivatorUtilities.CreateInstance<ForkServers>(sp,
+            Options.Create(sp.GetRequiredService<IOptions<ForkServerOptions>>().Value.LeanVariant())));
+        services.AddHostedService(sp => sp.GetRequiredKeyedService<ForkServers>(ForkServers.LeanKey));
         services.AddSingleton<ForkServerRunner>();
         services.AddSingleton<ISandboxRunner>(sp => sp.GetRequiredService<ForkServerRunner>());
         return services;

@@ -31,7 +31,14 @@ internal sealed partial class ForkServers(
     private int _failures;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
 
-    public bool Enabled => sandbox.Value.Mode == SandboxMode.ForkServer;
+    /// <summary>The DI key of the lean server (nothing preloaded); the unkeyed one has the preloads.</summary>
+    public const string LeanKey = "lean";
+
+    public bool Enabled => sandbox.Value.Mode == SandboxMode.ForkServer && !options.Value.Unused;
+
+    /// <summary>The top-level names of the modules this server preloads (numpy for numpy.linalg).</summary>
+    internal IReadOnlyList<string> PreloadRoots { get; } =
+        [.. options.Value.Preload.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('.')[0]).Distinct()];
 
     /// <summary>Servers started so far (for tests: replacement and recycling).</summary>
     internal int ServersStarted { get; private set; }

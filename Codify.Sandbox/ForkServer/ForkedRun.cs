@@ -55,7 +55,7 @@ internal sealed class ForkedRun : ISupervisedRun, IDisposable
 
     public void KillTree()
     {
-        // The run's cgroup holds every process of it (C, G and the program): the cgroup kill already reached them all.
+        // The run's cgroup holds every process of it (its pid 1 and the program's): the cgroup kill already reached them all.
     }
 
     public void Dispose()

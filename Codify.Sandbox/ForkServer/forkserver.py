@@ -22,8 +22,12 @@ def _codify_serve():
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
+    # The same libc through the interpreter's own handle: calls keep the GIL held (no thread switch around clone).
+    api = ctypes.PyDLL(None, use_errno=True)
+    api.syscall.restype = ctypes.c_long
+    api.syscall.argtypes = [ctypes.c_long] * 6
     libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
-    NR_SECCOMP, NR_CAPSET = {'x86_64': (317, 126), 'aarch64': (277, 91)}[os.uname().machine]
+    NR_SECCOMP, NR_CAPSET, NR_CLONE = {'x86_64': (317, 126, 56), 'aarch64': (277, 91, 220)}[os.uname().machine]
     MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
     CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
         0x20000, 0x2000000, 0x4000000, 0x8000000, 0x10000000, 0x20000000, 0x40000000)
@@ -96,35 +100,48 @@ def _codify_serve():
     control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     control.connect('/.codify/control/s')
 
-    def child_setup(uid, channel):
-        """Runs in C, the run's outer process (like bwrap's outer process): own user and namespaces, then G."""
-        # Dies with the server: a run never outlives its server unmanaged (the server's pid namespace kills it too).
+    def clone_child():
+        """
+        fork() that creates the run's namespaces with the child: it is pid 1 of its own pid namespace at once (one process
+        fewer per run than unshare + fork), in a user namespace of its own whose map the server writes. The interpreter's
+        fork hooks run around it exactly as for os.fork (same GIL held throughout: the syscall goes through pythonapi).
+        """
+        api.PyOS_BeforeFork()
+        pid = api.syscall(NR_CLONE, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
+                          | signal.SIGCHLD, 0, 0, 0, 0)
+        if pid == 0:
+            api.PyOS_AfterFork_Child()
+        else:
+            err = ctypes.get_errno()
+            api.PyOS_AfterFork_Parent()
+            if pid < 0:
+                raise OSError(err, f'clone: {os.strerror(err)}')
+        return pid
+
+    def map_child(pid, uid):
+        """Its user namespace maps only the run's host uid, to nobody: concurrent runs never share a uid (runs as the server)."""
+        write(f'/proc/{pid}/setgroups', 'deny')
+        write(f'/proc/{pid}/uid_map', f'65534 {uid} 1')
+        write(f'/proc/{pid}/gid_map', f'65534 {uid} 1')
+
+    def child_setup(channel, folder):
+        """
+        Runs in C, the run's only process besides its program (like bwrap's pid 1): pid 1 of the run's pid namespace, in
+        its own user, mount, net, ipc and uts namespaces. All of it happens before the run is asked for: it takes the run's
+        uid once mapped, mounts a fresh /proc and tmpfs, binds the (still empty) program file, and once the host moved it
+        into the run's cgroup forks P, the program's process, which waits for the program's pipes.
+        """
+        if channel.recv(16) != b'mapped':
+            os._exit(125)
+        # Every process of the run is the run's host uid (nobody inside) from here on; capabilities stay in its own namespace
+        # only (its root is unmapped, so changing uid keeps them: they are dropped explicitly before P is forked).
+        os.setresgid(65534, 65534, 65534)
+        os.setresuid(65534, 65534, 65534)
+        # After the uid change (which clears both): dies with the server, and its /proc files stay its own (not root's).
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-        libc.prctl(4, 1, 0, 0, 0)  # changing uid made it non-dumpable: its own /proc files would be root's, unwritable
-        # A user namespace of its own mapping only this run's host uid to nobody: concurrent runs never share a uid.
-        check(libc.unshare(CLONE_NEWUSER), 'unshare user')
-        write('/proc/self/setgroups', 'deny')
-        write('/proc/self/uid_map', f'65534 {uid} 1')
-        write('/proc/self/gid_map', f'65534 {uid} 1')
-        check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID), 'unshare namespaces')
+        libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
         socket.sethostname('codify')
         loopback_up()
-        g = os.fork()
-        if g == 0:
-            init_setup(channel)
-        channel.sendmsg([f'ready {os.getpid()} {g}'.encode()])
-        channel.close()
-        while True:
-            pid, status = os.waitpid(-1, 0)
-            if pid == g:
-                os._exit(status_code(status))
-
-    def init_setup(channel):
-        """Runs in G, pid 1 of the run's pid namespace (like bwrap's pid 1): fresh mounts, then waits for the run."""
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
         mount(None, '/', None, MS_REC | MS_PRIVATE)
         mount('proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
         for name, share in shares.items():
@@ -132,64 +149,72 @@ def _codify_serve():
         for path in ('/tmp', '/dev/shm', '/box'):
             # Fresh size-capped tmpfs mounts: nothing of an earlier or concurrent run, capped like a cold run's.
             mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, f'mode=0755,size={tmpfs_bytes}')
-        spool = os.open('/.codify/spool', os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-        # The control socket and every other run's program file disappear from this run's view.
-        mount('tmpfs', '/.codify', 'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY, 'mode=0755,size=4096')
-        msg, fds, _, _ = socket.recv_fds(channel, 4096, 3)
-        if len(fds) != 3:
-            os._exit(125)
-        _, _, folder, nofile, fsize, cpu = msg.decode().split()
-        channel.close()
-        # Joined to the run's cgroup by the host by now: the cgroup namespace roots the program's view there, as bwrap's.
-        check(libc.unshare(CLONE_NEWCGROUP), 'unshare cgroup')
         with open('/box/main.py', 'w'):
             pass
-        mount(f'/proc/self/fd/{spool}/{folder}/main.py', '/box/main.py', None, MS_BIND)
+        # The host's empty, root-owned file of this child in the spool; the host fills it (same inode) when the run comes.
+        mount(f'/.codify/spool/{folder}/main.py', '/box/main.py', None, MS_BIND)
         # The program's file is read-only: it cannot rewrite itself.
         mount(None, '/box/main.py', None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
-        os.close(spool)
+        # The control socket and every other run's program file disappear from this run's view.
+        mount('tmpfs', '/.codify', 'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY, 'mode=0755,size=4096')
+        channel.sendmsg([b'ready'])
+        if channel.recv(16) != b'joined':
+            os._exit(125)
+        # Moved to the run's cgroup by the host by now: the cgroup namespace roots the program's view there, as bwrap's.
+        check(libc.unshare(CLONE_NEWCGROUP), 'unshare cgroup')
         # No capability is left from here on, in pid 1 or the program; pid 1 is as confined as the program (same seccomp
         # filter), so a program that takes it over (same uid: /proc/1/mem) gains nothing.
         drop_capabilities()
         p = os.fork()
         if p == 0:
-            program_setup(fds, int(nofile), int(fsize), int(cpu))
-        for fd in fds:
-            os.close(fd)
+            program_setup(channel)
+        # pid 1 ignores what the program could signal it (the interpreter's own SIGINT handler would let it end the run early).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         null = os.open('/dev/null', os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.close(null)
         look_like_bwrap()
         load_seccomp(bpf)
-        code = 0
         while True:
             try:
                 pid, status = os.waitpid(-1, 0)
             except ChildProcessError:
-                os._exit(code)
+                os._exit(0)
             if pid == p:
-                # Like bwrap's pid 1: the run ends when its program does; the pid namespace takes the rest with it.
-                os._exit(status_code(status))
+                # Like bwrap's pid 1: the run ends when its program does; the pid namespace takes the rest with it. The exit
+                # code goes to the server first: the run's end is reported without waiting for this process's own teardown.
+                code = status_code(status)
+                try:
+                    channel.send(f'exit {code}'.encode())
+                finally:
+                    os._exit(code)
 
-    def program_setup(fds, nofile, fsize, cpu):
-        """Runs in P, the program's process: the last layers, then the launcher (module level, after this file)."""
+    def program_setup(channel):
+        """
+        Runs in P, the program's process, forked before the run is asked for: what does not depend on the run first, then
+        (once the run message brings its pipes) the last layers, then the launcher (module level, after this file).
+        """
         import resource
         os.setsid()  # bwrap --new-session: no TIOCSTI into a terminal
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-        # Nothing of the server reaches the program but its own three pipes: not the control socket, not the spool.
-        os.closerange(3, 1 << 20)
         os.chdir('/box')
-        for limit, value in ((resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, nofile),
-                             (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CPU, cpu)):
-            resource.setrlimit(limit, (value, value))
-        load_seccomp(bpf)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         # Random state of its own: python's random reseeds itself at fork; numpy's legacy global generator does not.
         if 'numpy' in sys.modules:
             sys.modules['numpy'].random.seed()
         if 'tempfile' in sys.modules:
             sys.modules['tempfile']._name_sequence = None
+        msg, fds, _, _ = socket.recv_fds(channel, 4096, 3)
+        if len(fds) != 3:
+            os._exit(125)
+        _, _, nofile, fsize, cpu = msg.decode().split()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        # Nothing of the server reaches the program but its own three pipes: not the channel, not the server's stdio.
+        os.closerange(3, 1 << 20)
+        for limit, value in ((resource.RLIMIT_NOFILE, int(nofile)), (resource.RLIMIT_FSIZE, int(fsize)), (resource.RLIMIT_CPU, int(cpu))):
+            resource.setrlimit(limit, (value, value))
+        load_seccomp(bpf)
         # sys.modules as a fresh interpreter's plus the preloads: the server's own imports are forgotten.
         for name in [n for n in sys.modules if n not in keep]:
             del sys.modules[name]
@@ -227,6 +252,8 @@ def _codify_serve():
 
     children = {}      # id -> (C's pid, the server's end of its channel)
     by_pid = {}        # C's pid -> id
+    ready = set()      # ids whose child said ready
+    reported = set()   # ids whose exit code the child's pid 1 reported before it exited
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -260,16 +287,25 @@ def _codify_serve():
                             except KeyError:
                                 pass
                             channel.close()
-                        control.send(f'exit {run} {status_code(status)}'.encode())
+                        if run not in reported:
+                            control.send(f'exit {run} {status_code(status)}'.encode())
+                        reported.discard(run)
+                        ready.discard(run)
             elif fd == control.fileno():
                 msg, fds, _, _ = socket.recv_fds(control, 4096, 3)
                 if not msg:
                     os._exit(0)
                 words = msg.decode().split()
                 if words[0] == 'prefork':
-                    run, uid = words[1], int(words[2])
+                    run, uid, folder = words[1], int(words[2]), words[3]
                     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-                    pid = os.fork()
+                    try:
+                        pid = clone_child()
+                    except OSError as e:
+                        ours.close()
+                        theirs.close()
+                        control.send(f'fail {run} {e}'.encode())
+                        continue
                     if pid == 0:
                         try:
                             signal.set_wakeup_fd(-1)
@@ -281,7 +317,7 @@ def _codify_serve():
                             for _, (_, other) in children.items():
                                 if other is not None:
                                     other.close()
-                            child_setup(uid, theirs)
+                            child_setup(theirs, folder)
                         except _CodifyForked:
                             raise
                         except BaseException as e:
@@ -293,6 +329,13 @@ def _codify_serve():
                     theirs.close()
                     children[run] = (pid, ours)
                     by_pid[pid] = run
+                    try:
+                        map_child(pid, uid)
+                        ours.send(b'mapped')
+                    except OSError as e:
+                        # Never left unmapped: it dies, and its exit (SIGCHLD) reports the failed prefork.
+                        os.write(2, f'codify fork server: run {run} could not be mapped: {e!r}\n'.encode())
+                        os.kill(pid, signal.SIGKILL)
                     poller.register(ours, select.POLLIN)
                 elif words[0] == 'run':
                     run = words[1]
@@ -303,22 +346,47 @@ def _codify_serve():
                         channel.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('3i', *fds))])
                     for f in fds:
                         os.close(f)
+                elif words[0] == 'joined':
+                    # The host moved the child into its run's cgroup: it may fork the program's process now.
+                    channel = children.get(words[1], (0, None))[1]
+                    if channel is not None:
+                        channel.send(b'joined')
                 elif words[0] == 'drop':
                     if (entry := children.get(words[1])) is not None:
                         os.kill(entry[0], signal.SIGKILL)
             else:
+                # An event of this same poll may have closed the channel (its child reaped above), and a new one may have its
+                # number: never block on it, never fail on it.
                 run = next((r for r, (_, ch) in children.items() if ch is not None and ch.fileno() == fd), None)
                 if run is None:
-                    poller.unregister(fd)
+                    try:
+                        poller.unregister(fd)
+                    except KeyError:
+                        pass
                     continue
                 pid, channel = children[run]
-                data = channel.recv(4096)
-                words = data.decode().split(maxsplit=1) if data else ['fail', 'setup ended']
-                # One message per child: ready (G keeps its end, for the run) or why its setup failed.
-                poller.unregister(channel)
+                try:
+                    data = channel.recv(4096, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    continue
+                if run in ready:
+                    # After ready, one message only: the program's exit code, from its pid 1. The run's own processes could
+                    # forge it (same uid as pid 1): anything else than "exit 0..255" kills the run, and never reaches the host.
+                    poller.unregister(channel)
+                    words = data.split()
+                    if len(words) == 2 and words[0] == b'exit' and words[1].isdigit() and len(words[1]) <= 3 and int(words[1]) <= 255:
+                        reported.add(run)
+                        control.send(f'exit {run} {int(words[1])}'.encode())
+                    else:
+                        os.kill(pid, signal.SIGKILL)
+                    continue
+                words = data.decode(errors='replace').split(maxsplit=1) if data else ['fail', 'setup ended']
+                # First message of a child: ready (it keeps its end: the joined and run messages, its exit) or why its setup failed.
                 if words[0] == 'ready':
-                    control.send(f'ready {run} {words[1]}'.encode())
+                    ready.add(run)
+                    control.send(f'ready {run} {pid}'.encode())
                 else:
+                    poller.unregister(channel)
                     control.send(f'fail {run} {words[1] if len(words) > 1 else ""}'.encode())
                     channel.close()
                     children[run] = (pid, None)

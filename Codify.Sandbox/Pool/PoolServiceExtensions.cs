@@ -23,12 +23,18 @@ public static class PoolServiceExtensions
                     pool.MemoryBytes = apiDefault;
                 }
             })
-            .PostConfigure<IOptions<SandboxOptions>>((pool, sandbox) =>
+            .PostConfigure<IOptions<SandboxOptions>, IConfiguration>((pool, sandbox, config) =>
             {
                 // Cold mode keeps no warm sandbox at all.
                 if (sandbox.Value.Mode == SandboxMode.Cold)
                 {
                     (pool.Python, pool.Node) = (0, 0);
+                }
+
+                // Forked runs serve python: a single-use warm python would only cost idle memory and refill CPU, unless asked for.
+                if (sandbox.Value.Mode == SandboxMode.ForkServer && config[$"{PoolOptions.Section}:{nameof(PoolOptions.Python)}"] is null)
+                {
+                    pool.Python = 0;
                 }
             })
             .ValidateDataAnnotations()

@@ -28,7 +28,7 @@ internal sealed partial class PooledSandboxRunner(
     IMeterFactory meters) : ISandboxRunner
 {
     private readonly Counter<long> _runs = meters.Create(Codify.Hosting.CodifyTelemetry.MeterName)
-        .CreateCounter<long>("codify.sandbox.runs", description: "Runs started, by path: warm (pooled sandbox) or cold, with the reason for cold");
+        .CreateCounter<long>(Telemetry.RunPathTally.InstrumentName, description: "Runs started, by path (fork, warm: pooled sandbox, cold) and language, with the reason for not forking or for cold");
 
     public Task<ExecutionResult> RunAsync(string executionId, ExecutionSpec spec, CancellationToken cancellationToken) =>
         RunAsync(executionId, spec, onOutput: null, stdin: null, cancellationToken);
@@ -54,7 +54,7 @@ internal sealed partial class PooledSandboxRunner(
                         spec.Captures && CapturingLaunch.ServesWarm(warm.Language) ? CaptureFiles.Request(spec, warm.Language, capture.Value) : null);
                     if (failure is null)
                     {
-                        Count("warm", null, notForked);
+                        Count("warm", spec.Language, null, notForked);
                         return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
                     }
 
@@ -73,7 +73,7 @@ internal sealed partial class PooledSandboxRunner(
             }
         }
 
-        Count("cold", reason, notForked);
+        Count("cold", spec.Language, reason, notForked);
         return await cold.RunAsync(executionId, spec, onOutput, stdin, cancellationToken);
     }
 
@@ -116,9 +116,10 @@ internal sealed partial class PooledSandboxRunner(
         return files.Count == 1 && files[0].Name == language.FileName;
     }
 
-    private void Count(string path, string? reason, string? notForked)
+    private void Count(string path, string language, string? reason, string? notForked)
     {
-        _runs.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("reason", reason),
+        _runs.Add(1, new KeyValuePair<string, object?>("path", path), new KeyValuePair<string, object?>("language", Languages.Find(language)?.Name ?? "other"),
+            new KeyValuePair<string, object?>("reason", reason),
             new KeyValuePair<string, object?>("fork_reason", notForked));
         Activity.Current?.SetTag("codify.sandbox.path", path);
     }

@@ -7,6 +7,8 @@ public static class TelemetryServiceExtensions
     {
         services.AddSingleton<SandboxMetrics>();
         services.AddSingleton<SandboxTelemetry>();
+        services.AddSingleton<RunPathTally>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunPathTally>());
         return services;
     }
 }

@@ -25,6 +25,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     private SandboxPool? _pool;
     private PooledSandboxRunner? _pooled;
     private ForkServers? _servers;
+    private ForkServers? _leanServers;
     private ForkServerRunner? _forking;
     private readonly Pool.SandboxRunCounts _runs = new();
 
@@ -46,6 +47,9 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     public long ForkRuns => _runs.Fork;
 
     internal ForkServers? Servers => _servers;
+
+    /// <summary>The lean fork server (nothing preloaded) when <see cref="ForkServer"/> asks for it, as production does by default.</summary>
+    internal ForkServers? LeanServers => _leanServers;
 
     /// <summary>The fork server's settings; null: no fork server (python runs go to the pool or cold).</summary>
     public virtual ForkServerOptions? ForkServer => null;
@@ -102,13 +106,18 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
             if (ForkServer is { } fork)
             {
                 var sandboxOptions = Microsoft.Extensions.Options.Options.Create(new SandboxOptions { Mode = SandboxMode.ForkServer });
-                _servers = new ForkServers(State, Modes, Sandbox.Cgroups, Sandbox.Uids, Sandbox.Seccomp, Sandbox.Launcher, isolation,
-                    Microsoft.Extensions.Options.Options.Create(fork), sandboxOptions, NullLogger<ForkServers>.Instance);
+                ForkServers Server(ForkServerOptions o) => new(State, Modes, Sandbox.Cgroups, Sandbox.Uids, Sandbox.Seccomp, Sandbox.Launcher,
+                    isolation, Microsoft.Extensions.Options.Options.Create(o), sandboxOptions, NullLogger<ForkServers>.Instance);
+                _servers = Server(fork);
+                _leanServers = fork.Lean ? Server(fork.LeanVariant()) : null;
                 _forking = new ForkServerRunner(_pooled, _servers, State, Modes, Sandbox.Supervisor, Sandbox.Cleanup,
-                    NullLogger<ForkServerRunner>.Instance, _runs.Meters);
-                await _servers.StartAsync(CancellationToken.None);
-                await Eventually.ReturnsAsync(() => Task.FromResult(_servers.ReadyChildren), ready => ready == fork.Prefork,
-                    TimeSpan.FromSeconds(60), $"the fork server starting ({Modes.Describe()}; {_servers.ExecuteTask?.Status} {_servers.ExecuteTask?.Exception})");
+                    NullLogger<ForkServerRunner>.Instance, _runs.Meters, _leanServers);
+                foreach (var servers in new[] { _servers, _leanServers }.OfType<ForkServers>())
+                {
+                    await servers.StartAsync(CancellationToken.None);
+                    await Eventually.ReturnsAsync(() => Task.FromResult(servers.ReadyChildren), ready => ready == fork.Prefork,
+                        TimeSpan.FromSeconds(60), $"the fork server starting ({Modes.Describe()}; {servers.ExecuteTask?.Status} {servers.ExecuteTask?.Exception})");
+                }
             }
         }
     }
@@ -130,6 +139,7 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         _servers?.Dispose();
+        _leanServers?.Dispose();
         _pool?.Dispose();
         _runs.Dispose();
         _sandbox?.Dispose();
@@ -141,6 +151,11 @@ public class SandboxRunnerFixture : IAsyncLifetime, IDisposable
         if (_servers is not null)
         {
             await _servers.StopAsync(CancellationToken.None);
+            if (_leanServers is not null)
+            {
+                await _leanServers.StopAsync(CancellationToken.None);
+            }
+
             // A forking fixture that forked nothing would have tested the pool or cold path: fail its class loudly.
             if (ForkRuns == 0 && WarmRuns + ColdRuns > 0)
             {

@@ -4,19 +4,23 @@ namespace Codify.Benchmarks;
 
 /// <summary>
 /// CPU time of the sandboxes (cold, warm and forked runs, the fork servers, session kernels): every one lives in a cgroup
-/// below its Sandbox replica's own parent, &lt;the Sandbox's cgroup&gt;/codify-&lt;replica tag&gt;, whose CPU accounting
-/// includes its children's. Only parents that appeared after this meter was made count: those of the replicas the
-/// benchmark started, not those of earlier or unrelated ones on the same machine.
+/// below its Sandbox replica's own parent, &lt;the Sandbox's cgroup&gt;/&lt;Cgroups:ParentName&gt;-&lt;replica tag&gt;, whose CPU
+/// accounting includes its children's. Only parents of the given name that appeared after this meter was made count: those
+/// of the replicas the benchmark started, not those of earlier or unrelated ones on the same machine (the end-to-end
+/// benchmark gives its Sandbox a parent name of its own, <see cref="EndToEnd.Services.CgroupParentName"/>, for that).
 /// </summary>
 public sealed class SandboxCgroupCpu
 {
     private readonly string _root;
     private readonly bool _v2;
     private readonly HashSet<string> _before;
+    private readonly string _pattern;
 
     /// <param name="anyServicePid">A process in the cgroup the Sandbox will run in (it inherits its starter's).</param>
-    public SandboxCgroupCpu(int anyServicePid)
+    /// <param name="parentName">The Sandbox's Cgroups:ParentName (its product default: codify).</param>
+    public SandboxCgroupCpu(int anyServicePid, string parentName = "codify")
     {
+        _pattern = parentName + "-*";
         (_root, _v2) = Root(anyServicePid);
         _before = [.. Parents()];
     }
@@ -26,7 +30,7 @@ public sealed class SandboxCgroupCpu
         : ReadLong(Path.Join(dir, "cpuacct.usage")) / 1e6);
 
     private IEnumerable<string> Parents() =>
-        Directory.Exists(_root) ? Directory.EnumerateDirectories(_root, "codify*") : [];
+        Directory.Exists(_root) ? Directory.EnumerateDirectories(_root, _pattern) : [];
 
     private static (string Root, bool V2) Root(int pid)
     {

@@ -10,8 +10,9 @@ public sealed class ControlMessagesTests
     [Fact]
     public void Commands_are_space_separated_words()
     {
-        Assert.Equal("prefork abc 7", Encoding.ASCII.GetString(ControlMessages.Prefork("abc", 7)));
-        Assert.Equal("run abc exec-1-f00 256 1048576 12", Encoding.ASCII.GetString(ControlMessages.Run("abc", "exec-1-f00", 256, 1 << 20, 12)));
+        Assert.Equal("prefork abc 7 fork-abc", Encoding.ASCII.GetString(ControlMessages.Prefork("abc", 7, "fork-abc")));
+        Assert.Equal("joined abc", Encoding.ASCII.GetString(ControlMessages.Joined("abc")));
+        Assert.Equal("run abc 256 1048576 12", Encoding.ASCII.GetString(ControlMessages.Run("abc", 256, 1 << 20, 12)));
         Assert.Equal("drop abc", Encoding.ASCII.GetString(ControlMessages.Drop("abc")));
     }
 
@@ -22,21 +23,23 @@ public sealed class ControlMessagesTests
     [InlineData("x\ny")]
     public void A_word_that_could_split_or_escape_is_refused(string word)
     {
-        Assert.Throws<ArgumentException>(() => ControlMessages.Prefork(word, 1));
-        Assert.Throws<ArgumentException>(() => ControlMessages.Run("id", word, 1, 1, 1));
+        Assert.Throws<ArgumentException>(() => ControlMessages.Prefork(word, 1, "f"));
+        Assert.Throws<ArgumentException>(() => ControlMessages.Prefork("id", 1, word));
+        Assert.Throws<ArgumentException>(() => ControlMessages.Joined(word));
+        Assert.Throws<ArgumentException>(() => ControlMessages.Run(word, 1, 1, 1));
     }
 
     [Fact]
-    public void Negative_numbers_are_refused() => Assert.Throws<ArgumentOutOfRangeException>(() => ControlMessages.Prefork("id", -1));
+    public void Negative_numbers_are_refused() => Assert.Throws<ArgumentOutOfRangeException>(() => ControlMessages.Prefork("id", -1, "f"));
 
     [Fact]
     public void Answers_are_parsed_and_anything_else_is_a_format_error()
     {
-        Assert.Equal((3, 4), (ControlMessages.Parse("ready abc 3 4"u8).Numbers[0], ControlMessages.Parse("ready abc 3 4"u8).Numbers[1]));
+        Assert.Equal([3], ControlMessages.Parse("ready abc 3"u8).Numbers);
         Assert.Equal((ServerMessageKind.Exit, "abc", 137), (ControlMessages.Parse("exit abc 137"u8).Kind, ControlMessages.Parse("exit abc 137"u8).Id, ControlMessages.Parse("exit abc 137"u8).Numbers[0]));
         Assert.Equal("unshare refused: EPERM", ControlMessages.Parse("fail abc unshare refused: EPERM"u8).Text);
         Assert.Equal(ServerMessageKind.Hello, ControlMessages.Parse("hello 2"u8).Kind);
-        Assert.Throws<FormatException>(() => ControlMessages.Parse("ready abc 3"u8));
+        Assert.Throws<FormatException>(() => ControlMessages.Parse("ready abc 3 4"u8));
         Assert.Throws<FormatException>(() => ControlMessages.Parse("exit abc -1"u8));
         Assert.Throws<FormatException>(() => ControlMessages.Parse("launch rockets"u8));
     }

@@ -35,14 +35,17 @@ public sealed class ForkServerOptionsTests
     [Fact]
     public void The_range_must_cover_the_server_the_running_runs_and_two_servers_worth_of_preforked_children()
     {
+        // Two servers (the preloaded and the lean one) of two preforked children each, and a replacement of each: 8 + 4 runs.
         var settings = new Dictionary<string, string?> { ["Sandbox:MaxConcurrentExecutions"] = "4", ["Sandbox:ForkServer:Prefork"] = "2" };
-        using var tight = Build(new(settings) { ["Sandbox:ForkServer:HostUidCount"] = "8" });
-        using var enough = Build(new(settings) { ["Sandbox:ForkServer:HostUidCount"] = "9" });
+        using var tight = Build(new(settings) { ["Sandbox:ForkServer:HostUidCount"] = "12" });
+        using var enough = Build(new(settings) { ["Sandbox:ForkServer:HostUidCount"] = "13" });
+        using var oneServer = Build(new(settings) { ["Sandbox:ForkServer:HostUidCount"] = "9", ["Sandbox:ForkServer:Lean"] = "false" });
 
         var refused = Assert.Throws<OptionsValidationException>(() => tight.GetRequiredService<IOptions<ForkServerOptions>>().Value);
 
         Assert.Contains("Sandbox:ForkServer:HostUidCount", refused.Message, StringComparison.Ordinal);
-        Assert.Equal((1_800_001, 8), enough.GetRequiredService<IOptions<ForkServerOptions>>().Value.RunUids);
+        Assert.Equal((1_800_001, 12), enough.GetRequiredService<IOptions<ForkServerOptions>>().Value.RunUids);
+        Assert.Equal((1_800_001, 8), oneServer.GetRequiredService<IOptions<ForkServerOptions>>().Value.RunUids);
     }
 
     [Fact]
@@ -61,5 +64,17 @@ public sealed class ForkServerOptionsTests
 
         Assert.Equal((0, 0), (cold.GetRequiredService<IOptions<PoolOptions>>().Value.Python, cold.GetRequiredService<IOptions<PoolOptions>>().Value.Node));
         Assert.Equal(SandboxMode.ForkServer, defaults.GetRequiredService<IOptions<SandboxOptions>>().Value.Mode);
+    }
+
+    [Fact]
+    public void Fork_server_mode_keeps_no_warm_python_unless_asked_and_keeps_node_s_pool()
+    {
+        using var defaults = Build([]);
+        using var asked = Build(new() { ["Sandbox:Pool:Python"] = "3" });
+        using var pooled = Build(new() { ["Sandbox:Mode"] = "Pool" });
+
+        Assert.Equal((0, 2), (defaults.GetRequiredService<IOptions<PoolOptions>>().Value.Python, defaults.GetRequiredService<IOptions<PoolOptions>>().Value.Node));
+        Assert.Equal(3, asked.GetRequiredService<IOptions<PoolOptions>>().Value.Python);
+        Assert.Equal(2, pooled.GetRequiredService<IOptions<PoolOptions>>().Value.Python);
     }
 }

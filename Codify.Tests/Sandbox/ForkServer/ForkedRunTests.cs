@@ -65,17 +65,77 @@ public sealed class ForkedRunTests(ForkedSandboxRunnerFixture sandbox) : IClassF
     }
 
     [Fact]
+    public async Task A_forked_program_may_start_exactly_as_many_processes_as_a_cold_one()
+    {
+        // A fork's pid 1 is its only process besides the program (a cold run has bwrap's two): the pids limit accounts for it.
+        const string code = """
+            import os, signal
+            n = 0
+            try:
+                while True:
+                    if os.fork() == 0:
+                        signal.pause()
+                        os._exit(0)
+                    n += 1
+            except OSError:
+                print(n)
+            """;
+        var limits = SandboxRunnerFixture.Limits() with { Processes = 16 };
+        var before = sandbox.ForkRuns;
+
+        var forked = await sandbox.RunAsync("python", code, limits: limits);
+        var cold = await sandbox.Sandbox.Runner.RunAsync("cold", new ExecutionSpec("python", code, null, limits), CancellationToken.None);
+
+        Assert.Equal(before + 1, sandbox.ForkRuns);
+        Assert.Equal((ExecutionStatus.Completed, ExecutionStatus.Completed), (forked.Status, cold.Status));
+        Assert.Equal(cold.Stdout, forked.Stdout);
+    }
+
+    [Fact]
     public async Task Sys_modules_of_a_forked_run_are_a_cold_run_s_after_importing_the_preloads()
     {
-        const string list = "import sys\nprint(sorted(sys.modules))";
+        // Naming a preloaded module (here in a comment) sends the program to the preloaded server.
+        const string list = "import sys\nprint(sorted(sys.modules))  # numpy";
         var preloads = sandbox.ForkServer!.Preload.Split(',');
 
         var forked = await sandbox.RunAsync("python", list);
         var cold = await sandbox.Sandbox.Runner.RunAsync("cold", new ExecutionSpec("python",
-            string.Join('\n', preloads.Select(p => $"import {p}")) + "\n" + list, null, SandboxRunnerFixture.Limits()), CancellationToken.None);
+            string.Join('\n', preloads.Select(p => $"import {p}")) + "\n" + list, null, SandboxRunnerFixture.Limits(wallMs: 60_000)),
+            CancellationToken.None);
 
         Assert.Equal(ExecutionStatus.Completed, cold.Status);
         Assert.Equal(cold.Stdout, forked.Stdout);
+    }
+
+    [Fact]
+    public async Task Sys_modules_of_a_run_from_the_lean_server_are_a_cold_run_s()
+    {
+        const string list = "import sys\nprint(sorted(sys.modules))";
+
+        var forked = await sandbox.RunAsync("python", list);
+        var cold = await sandbox.Sandbox.Runner.RunAsync("cold", new ExecutionSpec("python", list, null, SandboxRunnerFixture.Limits()), CancellationToken.None);
+
+        Assert.Equal(ExecutionStatus.Completed, cold.Status);
+        Assert.Equal(cold.Stdout, forked.Stdout);
+    }
+
+    [Theory]
+    [InlineData("print('hello')", false)]
+    [InlineData("import numpy\nprint(numpy.zeros(2).sum())", true)]
+    [InlineData("from pandas import DataFrame\nprint(DataFrame)", true)]
+    [InlineData("import matplotlib.pyplot as plt\nprint(plt)", true)]
+    [InlineData("numpyish = 1\nprint(numpyish)", false)]
+    public async Task A_program_forks_from_the_preloaded_server_only_when_it_names_a_preloaded_module(string code, bool preloaded)
+    {
+        var (data, lean) = (sandbox.Servers!, sandbox.LeanServers!);
+        await Eventually.ReturnsAsync(() => Task.FromResult((data.Current, lean.Current)), s => s.Item1 is not null && s.Item2 is not null,
+            TimeSpan.FromSeconds(60), "both fork servers running");
+        var before = (Data: data.Current!.Dispatched, Lean: lean.Current!.Dispatched);
+
+        var result = await sandbox.RunAsync("python", code);
+
+        Assert.Equal(ExecutionStatus.Completed, result.Status);
+        Assert.Equal(preloaded ? (before.Data + 1, before.Lean) : (before.Data, before.Lean + 1), (data.Current!.Dispatched, lean.Current!.Dispatched));
     }
 
     [Fact]

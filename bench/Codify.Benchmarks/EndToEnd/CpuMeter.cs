@@ -9,7 +9,7 @@ namespace Codify.Benchmarks.EndToEnd;
 /// </summary>
 public sealed class CpuMeter(Services services)
 {
-    private readonly SandboxCgroupCpu _sandboxes = new(services.ApiPid);
+    private readonly SandboxCgroupCpu _sandboxes = new(services.ApiPid, Services.CgroupParentName);
 
     private static readonly double TickMs = 1000.0 / 100; // USER_HZ is 100 on Linux.
 

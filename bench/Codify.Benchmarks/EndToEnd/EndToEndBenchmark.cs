@@ -23,6 +23,7 @@ public static class EndToEndBenchmark
         await using var stack = await Services.StartAsync(repo, configuration);
         http.BaseAddress = stack.ApiUri;
         var cpu = new CpuMeter(stack);
+        var paths = new RunPaths(stack);
         var report = new Report(machine, requests, poolSize, configuration, mode);
         foreach (var pool in new[] { poolSize, 0 })
         {
@@ -42,14 +43,14 @@ public static class EndToEndBenchmark
 
                     Console.Error.WriteLine($"pool {pool}, {language}, concurrency {concurrency}: {requests} requests");
                     report.Results[(pool > 0, language, concurrency)] = await LoadRunner.RunAsync(
-                        http, language, concurrency, requests, cpu, concurrency == 1 ? raw : null);
+                        http, language, concurrency, requests, cpu, paths, concurrency == 1 ? raw : null);
                 }
             }
 
             Console.Error.WriteLine($"pool {pool}, numpy + pandas, concurrency 1: {NumpyPandasRequests} requests");
             // One unmeasured run: whatever a mode prepares for these imports on first use is not the steady state.
             await LoadRunner.OneAsync(http, Snippet.NumpyPandas, null);
-            report.NumpyPandas[pool > 0] = await LoadRunner.RunAsync(http, Snippet.NumpyPandas, 1, NumpyPandasRequests, cpu, raw);
+            report.NumpyPandas[pool > 0] = await LoadRunner.RunAsync(http, Snippet.NumpyPandas, 1, NumpyPandasRequests, cpu, paths, raw);
         }
 
         report.Print(Console.Out);

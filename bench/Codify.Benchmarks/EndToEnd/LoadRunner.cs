@@ -25,6 +25,12 @@ public sealed class LoadResult
 
     public double Throughput { get; set; }
 
+    /// <summary>Runs of the block by the Sandbox's path (<see cref="RunPaths"/>): fork, warm (pooled sandbox), cold.</summary>
+    public (long Fork, long Warm, long Cold) Paths { get; set; }
+
+    /// <summary>"fork/warm/cold" counts, as the report prints them.</summary>
+    public string PathsText => $"{Paths.Fork}/{Paths.Warm}/{Paths.Cold}";
+
     /// <summary>CPU milliseconds per request, by part (<see cref="CpuMeter"/>).</summary>
     public Dictionary<string, double> CpuPerRequest { get; set; } = [];
 }
@@ -32,12 +38,13 @@ public sealed class LoadResult
 /// <summary>Closed-loop load: <c>concurrency</c> clients, each sending its next request when the last one answered.</summary>
 public static class LoadRunner
 {
-    public static Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null) =>
-        RunAsync(http, Snippet.Hello(language), concurrency, requests, cpu, pairedRaw);
+    public static Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RunPaths paths, RawStarts? pairedRaw = null) =>
+        RunAsync(http, Snippet.Hello(language), concurrency, requests, cpu, paths, pairedRaw);
 
-    public static async Task<LoadResult> RunAsync(HttpClient http, Snippet program, int concurrency, int requests, CpuMeter cpu, RawStarts? pairedRaw = null)
+    public static async Task<LoadResult> RunAsync(HttpClient http, Snippet program, int concurrency, int requests, CpuMeter cpu, RunPaths paths, RawStarts? pairedRaw = null)
     {
         var result = new LoadResult();
+        var pathsBefore = await paths.ReadAsync();
         var before = cpu.Snapshot();
         var next = 0;
         var clock = Stopwatch.StartNew();
@@ -56,6 +63,9 @@ public static class LoadRunner
         }));
         result.Throughput = requests / clock.Elapsed.TotalSeconds;
         result.CpuPerRequest = CpuMeter.PerRequest(before, cpu.Snapshot(), requests);
+        var pathsAfter = await paths.ReadAsync();
+        result.Paths = (pathsAfter.Fork - pathsBefore.Fork, pathsAfter.Warm - pathsBefore.Warm, pathsAfter.Cold - pathsBefore.Cold);
+        Console.Error.WriteLine($"  runs fork/warm/cold: {result.PathsText}");
         return result;
     }
 

@@ -57,12 +57,12 @@ public sealed partial class Report(IReadOnlyList<(string Name, string Value)> ma
         }
 
         s.AppendLine().AppendLine("## Codify end to end").AppendLine()
-            .AppendLine("| pool | language | concurrency | p50 ms | p95 ms | p99 ms | requests/s | overhead p50 ms |")
-            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            .AppendLine("| pool | language | concurrency | p50 ms | p95 ms | p99 ms | requests/s | overhead p50 ms | runs fork/warm/cold |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var ((pool, language, concurrency), r) in Results.OrderBy(r => !r.Key.Pool).ThenBy(r => r.Key.Language).ThenBy(r => r.Key.Concurrency))
         {
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {(pool ? "on" : "off")} | {EndToEndBenchmark.Lang(language)} | {concurrency} | {r.Latency.P50:F1} | {r.Latency.P95:F1} | {r.Latency.P99:F1} | {r.Throughput:F1} | {r.Overhead.P50:F1} |");
+                $"| {(pool ? "on" : "off")} | {EndToEndBenchmark.Lang(language)} | {concurrency} | {r.Latency.P50:F1} | {r.Latency.P95:F1} | {r.Latency.P99:F1} | {r.Throughput:F1} | {r.Overhead.P50:F1} | {r.PathsText} |");
         }
 
         s.AppendLine().AppendLine("## Where the time goes (medians, ms)").AppendLine()

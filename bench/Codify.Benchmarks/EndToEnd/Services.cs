@@ -37,6 +37,12 @@ public sealed class Services : IAsyncDisposable
 
     public int SandboxPid => _sandbox!.Id;
 
+    /// <summary>
+    /// The Sandbox's Cgroups:ParentName here: its runs' cgroups go below codifybench-&lt;replica tag&gt;, so the sandboxes' CPU
+    /// (<see cref="SandboxCgroupCpu"/>) counts this replica's only, never another Sandbox's on the same machine.
+    /// </summary>
+    public const string CgroupParentName = "codifybench";
+
     /// <summary>Sandbox slots: enough that no concurrency level of the benchmark queues behind them.</summary>
     public const int Slots = 8;
 
@@ -57,7 +63,8 @@ public sealed class Services : IAsyncDisposable
     }
 
     /// <summary>
-    /// (Re)starts the Sandbox with <paramref name="poolSize"/> warm sandboxes per language (0: pool off) and, when given,
+    /// (Re)starts the Sandbox with <paramref name="poolSize"/> warm sandboxes per language (0: pool off; python none in fork server
+    /// mode, the product default there) and, when given,
     /// <paramref name="mode"/> as its <c>Sandbox:Mode</c> (otherwise the product's default mode).
     /// </summary>
     public async Task StartSandboxAsync(int poolSize, string? mode = null)
@@ -67,9 +74,14 @@ public sealed class Services : IAsyncDisposable
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{SandboxPort}",
             ["MAX_CONCURRENT_EXECUTIONS"] = $"{Slots}",
-            ["Sandbox__Pool__Python"] = $"{poolSize}",
             ["Sandbox__Pool__Node"] = $"{poolSize}",
+            ["Cgroups__ParentName"] = CgroupParentName,
         };
+        // In fork server mode (the default) python forks and keeps no warm pool unless told to: measured as deployed.
+        if (mode is not null && !mode.Equals("ForkServer", StringComparison.OrdinalIgnoreCase))
+        {
+            settings["Sandbox__Pool__Python"] = $"{poolSize}";
+        }
         if (mode is not null)
         {
             settings["Sandbox__Mode"] = mode;
