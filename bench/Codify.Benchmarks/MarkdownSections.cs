@@ -19,4 +19,21 @@ public static class MarkdownSections
         var next = document.IndexOf("\n## ", at + heading.Length, StringComparison.Ordinal);
         return document[..at] + section + (next < 0 ? "" : "\n" + document[(next + 1)..]);
     }
+
+    /// <summary>The document rewritten by one benchmark, with the sections other benchmarks own carried over from the old one.</summary>
+    public static string Keep(string rewritten, string old, params string[] headings)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        foreach (var heading in headings)
+        {
+            var at = old.IndexOf(heading, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var next = old.IndexOf("\n## ", at + heading.Length, StringComparison.Ordinal);
+                rewritten = Replace(rewritten, heading, next < 0 ? old[at..] : old[at..(next + 1)]);
+            }
+        }
+
+        return rewritten;
+    }
 }

@@ -4,7 +4,7 @@ using Codify.Benchmarks.EndToEnd;
 using Codify.Benchmarks.Sessions;
 
 // Usage (as root, like the Sandbox), from the repository root:
-//   dotnet run -c Release --project bench/Codify.Benchmarks                     e2e, then apphost: writes docs/benchmarks.md
+//   dotnet run -c Release --project bench/Codify.Benchmarks                     e2e, apphost, then sessions: writes docs/benchmarks.md
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- e2e [requests] [pool size] [--mode ForkServer|Pool|Cold]
 //     --mode sets the Sandbox's Sandbox:Mode (Sandbox__Mode); without it the Sandbox runs its default mode.
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- apphost [requests]   CPU per request under the real AppHost (dashboard
@@ -30,7 +30,8 @@ return command switch
     "seccomp" => await SeccompCostBenchmark.RunAsync(Arg(1, 20)),
     "sessions" => await SessionBenchmark.RunAsync(Arg(1, 30), EndToEndBenchmark.FindRepo(), configuration),
     "all" => await EndToEndBenchmark.RunAsync(150, 4, EndToEndBenchmark.FindRepo(), configuration, sandboxMode) is var e2e and not 0
-        ? e2e : await AppHostBenchmark.RunAsync(300, EndToEndBenchmark.FindRepo()),
+        ? e2e : await AppHostBenchmark.RunAsync(300, EndToEndBenchmark.FindRepo()) is var app and not 0
+        ? app : await SessionBenchmark.RunAsync(30, EndToEndBenchmark.FindRepo(), configuration),
     "apphost" => await AppHostBenchmark.RunAsync(Arg(1, 300), EndToEndBenchmark.FindRepo()),
     "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration, sandboxMode),
     _ => Usage(),

@@ -1,3 +1,5 @@
+using Codify.Benchmarks.AppHost;
+using Codify.Benchmarks.Sessions;
 using Codify.Contracts;
 
 namespace Codify.Benchmarks.EndToEnd;
@@ -56,7 +58,8 @@ public static class EndToEndBenchmark
         report.Print(Console.Out);
         var file = Path.Combine(repo, "docs", "benchmarks.md");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, report.Markdown());
+        var old = File.Exists(file) ? await File.ReadAllTextAsync(file) : "";
+        await File.WriteAllTextAsync(file, MarkdownSections.Keep(report.Markdown(), old, AppHostBenchmark.Section, SessionReport.Heading));
         Console.WriteLine($"written to {file}");
         return 0;
     }
