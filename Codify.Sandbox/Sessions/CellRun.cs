@@ -8,7 +8,7 @@ namespace Codify.Sandbox.Sessions;
 
 /// <summary>
 /// Runs one cell in a live kernel and watches it like a run: wall clock, CPU time (the session's cgroup, counted afresh
-/// per cell), output budget, cancel. A cell past a limit is interrupted (python: KeyboardInterrupt; node: its vm timeout)
+/// per cell), output budget, cancel. A cell past a limit is interrupted (python: KeyboardInterrupt; node: a SIGINT that breaks its vm script)
 /// and the session goes on; one that does not stop within the grace has its interpreter killed, and the result says the
 /// session ended. A kernel that dies (memory limit, exit) ends the session too.
 /// </summary>
@@ -28,8 +28,8 @@ internal static class CellRun
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(wall.Token, cancellationToken);
         using var finished = new CancellationTokenSource();
         var cpuWatch = WatchCpuAsync(session, limits.CpuTimeMs, stop, finished.Token);
-        var vmTimeout = session.Plan.Language.Name == "javascript" ? Math.Min(limits.WallTimeMs, limits.CpuTimeMs) : limits.WallTimeMs;
-        await session.Channel.SendAsync(new { op = "exec", cell = executionId, code = spec.Code, stdin = spec.Stdin, timeoutMs = vmTimeout });
+        // Node's vm timeout is a wall clock, a backstop only: the CPU limit is the host's to watch (the interrupt stops the cell).
+        await session.Channel.SendAsync(new { op = "exec", cell = executionId, code = spec.Code, stdin = spec.Stdin, timeoutMs = limits.WallTimeMs });
 
         var (done, killed) = await ReadUntilDoneAsync(session, executionId, output, stop, grace);
         var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
@@ -39,10 +39,11 @@ internal static class CellRun
         var ended = done is null ? SessionEndedReason(session, killed, usage.OomKilled) : null;
         var (outputs, outputsTruncated) = done is null ? (null, null) : CellOutput.Rich(done.Body, caps);
         var exitCode = done?.Number("exit") is { } exit ? (int)Math.Clamp(exit, int.MinValue, int.MaxValue) : (int?)null;
-        var status = (cancellationToken.IsCancellationRequested, cpuExpired, wall.IsCancellationRequested) switch
+        var limit = cpuExpired ? "cpu" : wall.IsCancellationRequested || VmTimedOut(done) ? "wall" : null;
+        var status = (cancellationToken.IsCancellationRequested, limit) switch
         {
-            (true, _, _) => ExecutionStatus.Cancelled,
-            (_, true, _) or (_, _, true) => ExecutionStatus.TimeLimitExceeded,
+            (true, _) => ExecutionStatus.Cancelled,
+            (_, not null) => ExecutionStatus.TimeLimitExceeded,
             _ when usage.OomKilled || Verdict.OutOfMemoryMessage(output.Stderr) => ExecutionStatus.MemoryLimitExceeded,
             _ when output.Exceeded => ExecutionStatus.OutputLimitExceeded,
             _ when exitCode == 0 => ExecutionStatus.Completed,
@@ -59,8 +60,8 @@ internal static class CellRun
             MemoryPeakBytes = usage.MemoryPeakBytes,
             StdoutTruncated = output.StdoutTruncated,
             StderrTruncated = output.StderrTruncated,
-            LimitExceeded = status != ExecutionStatus.TimeLimitExceeded ? null : cpuExpired ? "cpu" : "wall",
-            Message = Describe(status, cpuExpired, ended),
+            LimitExceeded = status == ExecutionStatus.TimeLimitExceeded ? limit : null,
+            Message = Describe(status, limit == "cpu", ended),
             Outputs = outputs,
             OutputsTruncated = outputsTruncated,
             SessionEnded = ended,
@@ -105,7 +106,9 @@ internal static class CellRun
                     return (frame, false);
                 }
 
-                if (frame.Type == "out" && !output.Add(frame.Text("s") != "stderr", frame.Text("d") ?? "") && !stop.IsCancellationRequested)
+                // Once the budget is spent the cell is being stopped: what it writes meanwhile (the interrupt's traceback
+                // on the other stream, say) is dropped unmarked, so a flood on one stream never marks the other truncated.
+                if (frame.Type == "out" && !output.Exceeded && !output.Add(frame.Text("s") != "stderr", frame.Text("d") ?? "") && !stop.IsCancellationRequested)
                 {
                     await stop.CancelAsync();
                 }
@@ -116,6 +119,13 @@ internal static class CellRun
             graceTimer?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Node's vm timeout (the wall limit) may stop a cell a moment before the host's own clock fires: a time limit all the
+    /// same. The kernel's word only, as all of the frame: a program can at most make its own cell look timed out.
+    /// </summary>
+    private static bool VmTimedOut(KernelFrame? done) =>
+        done is not null && done.Body.TryGetProperty("timedOut", out var timedOut) && timedOut.ValueKind == System.Text.Json.JsonValueKind.True;
 
     private static string SessionEndedReason(KernelSession session, bool killed, bool oomKilled) =>
         session.EndReason is { } reason && (killed || reason != SessionEndReasonsOnHost.DidNotStop)
