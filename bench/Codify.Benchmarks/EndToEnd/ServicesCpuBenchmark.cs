@@ -10,6 +10,8 @@ namespace Codify.Benchmarks.EndToEnd;
 /// </summary>
 public static class ServicesCpuBenchmark
 {
+    private static readonly string[] Columns = [.. CpuMeter.Parts, "services", "p50 ms", "api in+out ms"];
+
     public sealed record Variant(string Name, string Repo, Dictionary<string, string> Environment);
 
     public static async Task<int> RunAsync(int requests, int rounds, Variant a, Variant b)
@@ -26,7 +28,7 @@ public static class ServicesCpuBenchmark
         }
 
         Console.WriteLine($"medians, CPU ms per request ({requests} python hello at concurrency 4, {rounds} rounds):");
-        var medians = results.ToDictionary(r => r.Key, r => CpuMeter.Parts.Append("services").ToDictionary(p => p, p => Median.Of(r.Value.Select(c => c[p]))));
+        var medians = results.ToDictionary(r => r.Key, r => Columns.ToDictionary(p => p, p => Median.Of(r.Value.Select(c => c[p]))));
         foreach (var (name, median) in medians)
         {
             Console.WriteLine($"  {name,-6} {Row(median)}");
@@ -62,11 +64,14 @@ public static class ServicesCpuBenchmark
         var result = await LoadRunner.RunAsync(http, "python", 4, requests, cpu);
         var perRequest = result.CpuPerRequest;
         perRequest["services"] = perRequest["api"] + perRequest["sandbox service"] + perRequest["redis"];
+        // Not CPU: the median latency and the API's share of it (request in → created, completed → answer), in ms.
+        perRequest["p50 ms"] = result.Latency.Percentile(50);
+        perRequest["api in+out ms"] = result.Phases["api in"].Percentile(50) + result.Phases["api out"].Percentile(50);
         return perRequest;
     }
 
     private static string Row(Dictionary<string, double> cpu) =>
-        string.Join("  ", CpuMeter.Parts.Append("services").Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} {cpu[p]:0.00}")));
+        string.Join("  ", Columns.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} {cpu[p]:0.00}")));
 
     /// <summary><c>name=repo[,KEY=VALUE...]</c></summary>
     public static Variant Parse(string spec)
