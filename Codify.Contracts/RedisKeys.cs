@@ -33,6 +33,12 @@ public static class RedisKeys
     /// <summary>The same index, per language, so a language filter does not scan other languages' records.</summary>
     public static string ExecutionIndexFor(string language) => $"codify:executions:index:{language}";
 
+    /// <summary>
+    /// Pub/sub channel on which every execution's end is announced (its <c>completed</c> event, see <see cref="ExecutionEndedScript"/>):
+    /// each API replica holds one subscription to it for all the requests waiting for an end.
+    /// </summary>
+    public const string EndedChannel = "codify:executions:ended";
+
     /// <summary>Pub/sub channel carrying the id of a running execution to kill; the replica running it kills its cgroup.</summary>
     public const string CancelChannel = "codify:cancel";
 

@@ -62,6 +62,7 @@ public static class ApiServiceExtensions
 
         builder.AddAdmission();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EndedFeed>();
         builder.Services.AddSingleton<ExecutionStore>();
         builder.Services.AddSingleton<Streaming.EventReplay>();
         builder.Services.AddSingleton<Interactive.StdinRelay>();

@@ -24,6 +24,14 @@ public sealed class SandboxOptions
     public int HeartbeatSeconds { get; set; } = 2;
 
     /// <summary>
+    /// Slot changes (a job taken or let go) are published at most this often, in milliseconds: under load they come many
+    /// times a second, and one registry write per change was most of the heartbeat's cost. The first change after a quiet
+    /// spell is published at once. Must be under <see cref="HeartbeatSeconds"/>.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int SlotUpdateIntervalMs { get; set; } = 250;
+
+    /// <summary>
     /// On SIGTERM: how long runs under way may go on to their own end (no new job is taken meanwhile); those still
     /// running after it end <c>internal_error</c> saying so. Short by default: Aspire's orchestrator SIGKILLs a service
     /// 6 s after its SIGTERM; give a longer grace where the orchestrator waits longer (Kubernetes: 30 s).

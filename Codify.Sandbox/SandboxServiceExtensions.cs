@@ -36,6 +36,8 @@ public static class SandboxServiceExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.HeartbeatSeconds * 2 < o.ReclaimIdleSeconds,
                 "Sandbox:HeartbeatSeconds must be under half of Sandbox:ReclaimIdleSeconds, or live jobs get reclaimed")
+            .Validate(o => o.SlotUpdateIntervalMs < o.HeartbeatSeconds * 1000,
+                "Sandbox:SlotUpdateIntervalMs must be under Sandbox:HeartbeatSeconds, or slot updates delay the heartbeat")
             .ValidateOnStart();
         // The host waits for the stop grace plus the killed runs' teardown before it gives up on its services.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<SandboxOptions>>((host, sandbox) =>

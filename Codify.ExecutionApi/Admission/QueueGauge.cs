@@ -9,17 +9,22 @@ namespace Codify.ExecutionApi.Admission;
 /// </summary>
 public sealed class QueueGauge(IConnectionMultiplexer redis)
 {
-    private const string Script = """
-        local length = redis.call('XLEN', KEYS[1])
-        if length == 0 then
-          return 0
+    /// <summary>
+    /// Sets the local <c>waiting</c> to the entries of stream <paramref name="stream"/> not yet delivered to a consumer of
+    /// group <paramref name="group"/> (Lua expressions). Embedded in the intake's one admission script (Intake/ExecutionBudget).
+    /// </summary>
+    public static string WaitingSnippet(string stream, string group) => $"""
+        local waiting = redis.call('XLEN', {stream})
+        if waiting > 0 then
+          local pending = redis.pcall('XPENDING', {stream}, {group})
+          if type(pending) == 'table' and pending.err == nil then
+            waiting = waiting - pending[1]
+          end
         end
-        local pending = redis.pcall('XPENDING', KEYS[1], ARGV[1])
-        if type(pending) == 'table' and pending.err == nil then
-          return length - pending[1]
-        end
-        return length
+
         """;
+
+    private static readonly string Script = WaitingSnippet("KEYS[1]", "ARGV[1]") + "return waiting";
 
     public async Task<long> WaitingAsync() =>
         (long)await redis.GetDatabase().ScriptEvaluateAsync(Script, [new RedisKey(RedisKeys.JobStream)], [RedisKeys.SandboxGroup]);

@@ -7,35 +7,42 @@ namespace Codify.ExecutionApi.Admission;
 public sealed record RateLimitDecision(bool Allowed, int Limit, int Remaining, int ResetSeconds, int WindowSeconds);
 
 /// <summary>
-/// Fixed-window counter per client in Redis, so every API replica draws on the same budget. One Lua script increments and
-/// starts the window atomically: concurrent requests on any replica can never admit more than the limit.
+/// Fixed-window counter per client in Redis, so every API replica draws on the same budget. Lua increments and starts the
+/// window atomically: concurrent requests on any replica can never admit more than the limit. The counting runs inside the
+/// intake's one admission script (Intake/ExecutionBudget), with the queue and sandbox checks.
 /// </summary>
-public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RateLimitOptions> options)
+public sealed class RedisRateLimiter(IOptions<RateLimitOptions> options)
 {
     public const string KeyPrefix = "codify:ratelimit:";
 
-    // The PTTL guard repairs a counter left without expiry (it would otherwise block its client forever).
-    private const string Script = """
-        local count = redis.call('INCR', KEYS[1])
+    /// <summary>
+    /// Counts one request in the window of key <paramref name="key"/> lasting <paramref name="windowMs"/> (Lua expressions)
+    /// and sets the locals <c>count</c> and <c>ttl</c>. The PTTL guard repairs a counter left without expiry (it would
+    /// otherwise block its client forever).
+    /// </summary>
+    public static string CountSnippet(string key, string windowMs) => $"""
+        local count = redis.call('INCR', {key})
         if count == 1 then
-          redis.call('PEXPIRE', KEYS[1], ARGV[1])
+          redis.call('PEXPIRE', {key}, {windowMs})
         end
-        local ttl = redis.call('PTTL', KEYS[1])
+        local ttl = redis.call('PTTL', {key})
         if ttl < 0 then
-          redis.call('PEXPIRE', KEYS[1], ARGV[1])
-          ttl = tonumber(ARGV[1])
+          redis.call('PEXPIRE', {key}, {windowMs})
+          ttl = tonumber({windowMs})
         end
-        return { count, ttl }
+
         """;
 
-    /// <summary>Counts one request of <paramref name="client"/> (a <see cref="ClientIdentity"/> partition).</summary>
-    public async Task<RateLimitDecision> AcquireAsync(string client)
+    /// <summary>The counter of <paramref name="client"/> (a <see cref="ClientIdentity"/> partition).</summary>
+    public static RedisKey Key(string client) => new(KeyPrefix + client);
+
+    /// <summary>The window's length, as the script's argument.</summary>
+    public long WindowMs => options.Value.DurationSeconds * 1000L;
+
+    /// <summary>The decision for a request counted <paramref name="count"/>-th in a window ending in <paramref name="ttlMs"/>.</summary>
+    public RateLimitDecision Decide(long count, long ttlMs)
     {
         var o = options.Value;
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
-            [new RedisKey(KeyPrefix + client)], [o.DurationSeconds * 1000L]))!;
-        var count = (long)result[0];
-        var ttlMs = (long)result[1];
         return new RateLimitDecision(
             Allowed: count <= o.Points,
             Limit: o.Points,

@@ -33,6 +33,7 @@ public sealed partial class ExecutionCanceller(IConnectionMultiplexer redis, Tim
         if status == 'queued' then
           redis.call('HSET', KEYS[1], 'status', 'cancelled', 'result', ARGV[1], 'completedAt', ARGV[2])
           {EventLogScript.Append("KEYS[1]", "KEYS[5]", "KEYS[2]", "ARGV[3]")}
+          {ExecutionEndedScript.Announce("ARGV[3]")}
           {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
           {ExecutionStatsScript.Record("KEYS[1]", "KEYS[6]", "KEYS[7]", "'cancelled'", "0")}
         elseif status == 'running' then

@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace Codify.ExecutionApi.Executions;
 
 /// <summary>The API's side of execution records in Redis: create-and-enqueue, read, wait for the end.</summary>
-public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<ExecutionOptions> options, TimeProvider time)
+public sealed class ExecutionStore(IConnectionMultiplexer redis, EndedFeed ended, IOptions<ExecutionOptions> options, TimeProvider time)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -91,48 +91,27 @@ public sealed class ExecutionStore(IConnectionMultiplexer redis, IOptions<Execut
     }
 
     /// <summary>
-    /// The record once it has ended, or its latest state when <paramref name="timeout"/> passes first. The Sandbox's
-    /// <c>completed</c> event carries the final record: the answer needs no read after it (one round trip less).
+    /// The record once it has ended, or its latest state when <paramref name="timeout"/> passes first. The end's
+    /// announcement (<see cref="EndedFeed"/>) carries the final record: the answer needs no read after it.
     /// </summary>
     public async Task<ExecutionRecord?> WaitForEndAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var ended = new TaskCompletionSource<ExecutionRecord?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var channel = RedisChannel.Literal(RedisKeys.Events(id));
-        var subscriber = redis.GetSubscriber();
-        Action<RedisChannel, RedisValue> onEvent = (_, message) =>
+        // Listening before reading: the record is stored before its end is announced, so no end is missed.
+        using var watch = await ended.WatchAsync(id);
+        var record = await GetAsync(id);
+        if (record is null || record.Status.IsTerminal())
         {
-            var e = JsonSerializer.Deserialize<ExecutionEvent>(message.ToString(), CodifyJson.Options);
-            if (e?.Type == ExecutionEventType.Completed)
-            {
-                // Without a record (a lost or unreadable run), the answer reads it.
-                ended.TrySetResult(e.Record is { } record && record.Id == id && record.Status.IsTerminal() ? record : null);
-            }
-        };
+            return record;
+        }
 
-        // Subscribe before reading: the Sandbox stores the result before it publishes, so no end is missed.
-        await subscriber.SubscribeAsync(channel, onEvent);
         try
         {
-            var record = await GetAsync(id);
-            if (record is null || record.Status.IsTerminal())
-            {
-                return record;
-            }
-
-            try
-            {
-                return await ended.Task.WaitAsync(timeout, time, cancellationToken) ?? await GetAsync(id);
-            }
-            catch (TimeoutException)
-            {
-                // Still running: the caller answers with the latest state.
-                return await GetAsync(id);
-            }
+            return await watch.Ended.WaitAsync(timeout, time, cancellationToken) ?? await GetAsync(id);
         }
-        finally
+        catch (TimeoutException)
         {
-            // The handler is removed at once; the answer need not wait for Redis to confirm the UNSUBSCRIBE.
-            subscriber.Unsubscribe(channel, onEvent, CommandFlags.FireAndForget);
+            // Still running: the caller answers with the latest state.
+            return await GetAsync(id);
         }
     }
 

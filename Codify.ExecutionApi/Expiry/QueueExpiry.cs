@@ -33,6 +33,7 @@ public sealed partial class QueueExpiry(
         if status == 'queued' then
           redis.call('HSET', KEYS[1], 'status', 'internal_error', 'result', result, 'completedAt', ARGV[2])
           {EventLogScript.Append("KEYS[1]", "KEYS[3]", "KEYS[2]", "ARGV[3]")}
+          {ExecutionEndedScript.Announce("ARGV[3]")}
           {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
           {ExecutionStatsScript.Record("KEYS[1]", "KEYS[5]", "KEYS[6]", "'internal_error'", "0")}
           status = 'expired'

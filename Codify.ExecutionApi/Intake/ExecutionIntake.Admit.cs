@@ -14,7 +14,7 @@ public sealed partial class ExecutionIntake
         ExecuteRequest request, string client, Func<ExecutionSpec, Task<IntakeOutcome>> admitted, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
-            var (decision, refusal) = await budget.SpendAsync(client);
+            var (decision, refusal, sandboxReady) = await budget.SpendAsync(client);
             if (refusal is not null)
             {
                 return refusal with { RateLimit = decision };
@@ -26,7 +26,7 @@ public sealed partial class ExecutionIntake
                 return why! with { RateLimit = decision };
             }
 
-            if (!await sandboxes.AnyHealthyAsync())
+            if (!sandboxReady)
             {
                 return IntakeRefusals.NoSandbox() with { RateLimit = decision };
             }

@@ -14,7 +14,6 @@ namespace Codify.ExecutionApi.Intake;
 public sealed partial class ExecutionIntake(
     ExecutionBudget budget,
     RequestJudge judge,
-    SandboxAvailability sandboxes,
     ExecutionStore store,
     IOptions<ExecutionOptions> options,
     AdmissionMetrics metrics,
@@ -25,8 +24,8 @@ public sealed partial class ExecutionIntake(
     public Task<IntakeOutcome> SubmitAsync(ExecuteRequest request, string client, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
-            var (decision, refusal) = await budget.SpendAsync(client);
-            var outcome = refusal ?? await QueueAsync(request, cancellationToken);
+            var (decision, refusal, sandboxReady) = await budget.SpendAsync(client);
+            var outcome = refusal ?? await QueueAsync(request, sandboxReady, cancellationToken);
             return outcome with { RateLimit = decision };
         });
 
@@ -37,7 +36,7 @@ public sealed partial class ExecutionIntake(
     public Task<IntakeOutcome> SubmitBatchAsync(IReadOnlyList<ExecuteRequest?>? requests, string client, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
-            var (decision, refusal) = await budget.SpendAsync(client);
+            var (decision, refusal, sandboxReady) = await budget.SpendAsync(client);
             if (refusal is not null)
             {
                 return refusal with { RateLimit = decision };
@@ -64,7 +63,7 @@ public sealed partial class ExecutionIntake(
                 judged.Add((spec, request, why));
             }
 
-            if (judged.Any(j => j.Spec is not null) && !await sandboxes.AnyHealthyAsync())
+            if (judged.Any(j => j.Spec is not null) && !sandboxReady)
             {
                 return IntakeRefusals.NoSandbox() with { RateLimit = decision };
             }
@@ -96,7 +95,7 @@ public sealed partial class ExecutionIntake(
         }
     }
 
-    private async Task<IntakeOutcome> QueueAsync(ExecuteRequest request, CancellationToken cancellationToken)
+    private async Task<IntakeOutcome> QueueAsync(ExecuteRequest request, bool sandboxReady, CancellationToken cancellationToken)
     {
         var (spec, runtime, why) = await judge.JudgeAsync(request, cancellationToken);
         if (spec is null)
@@ -104,7 +103,7 @@ public sealed partial class ExecutionIntake(
             return why!;
         }
 
-        if (!await sandboxes.AnyHealthyAsync())
+        if (!sandboxReady)
         {
             return IntakeRefusals.NoSandbox();
         }

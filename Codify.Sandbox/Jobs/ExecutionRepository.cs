@@ -22,6 +22,7 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
         if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'worker') ~= ARGV[5] then return 0 end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completedAt', ARGV[3])
         {EventLogScript.Append("KEYS[1]", "KEYS[4]", "KEYS[2]", "ARGV[4]", "ARGV[8]")}
+        {ExecutionEndedScript.Announce("ARGV[8]")}
         {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[3]", "ARGV[6]")}
         {ExecutionStatsScript.Record("KEYS[1]", "KEYS[5]", "KEYS[6]", "ARGV[1]", "ARGV[7]")}
         return 1

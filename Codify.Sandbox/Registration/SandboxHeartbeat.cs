@@ -9,8 +9,9 @@ namespace Codify.Sandbox.Registration;
 /// <summary>
 /// Every few seconds: registers this replica in Redis with its state (see <see cref="ReplicaRegistration"/>), advertised
 /// only while it can isolate (the API answers 503 when none is advertised), and touches the stream entries it is running
-/// so no other replica reclaims them. It beats at once when readiness flips or a job is taken or let go, so the slot
-/// counts the API reports are as old as the last such change, not up to a heartbeat stale.
+/// so no other replica reclaims them. It beats soon when readiness flips or a job is taken or let go, so the slot
+/// counts the API reports are not up to a heartbeat stale: at once after a quiet spell, and under load at most once per
+/// <see cref="SandboxOptions.SlotUpdateIntervalMs"/> (the changes in between are published together by that beat).
 /// </summary>
 public sealed partial class SandboxHeartbeat(
     ReplicaRegistration registration,
@@ -23,6 +24,7 @@ public sealed partial class SandboxHeartbeat(
 {
     private readonly WakeSignal _stateChanged = new();
     private DateTimeOffset _lastTouch = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastBeat = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +54,7 @@ public sealed partial class SandboxHeartbeat(
     /// </summary>
     private async Task BeatAsync(CancellationToken stoppingToken)
     {
+        _lastBeat = time.GetUtcNow();
         await registration.BeatAsync(stoppingToken);
         var now = time.GetUtcNow();
         if (now - _lastTouch >= TimeSpan.FromSeconds(options.Value.HeartbeatSeconds))
@@ -61,12 +64,23 @@ public sealed partial class SandboxHeartbeat(
         }
     }
 
-    /// <summary>Until the next beat is due, or at once when readiness flips or a slot is taken or freed (pokes coalesce).</summary>
+    /// <summary>
+    /// Until the next beat is due, or when readiness flips or a slot is taken or freed: then no sooner than
+    /// <see cref="SandboxOptions.SlotUpdateIntervalMs"/> after the last beat (pokes meanwhile coalesce into that beat).
+    /// </summary>
     private async Task<bool> WaitAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await _stateChanged.WaitAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), stoppingToken);
+            if (await _stateChanged.WaitAsync(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), stoppingToken))
+            {
+                var early = _lastBeat + TimeSpan.FromMilliseconds(options.Value.SlotUpdateIntervalMs) - time.GetUtcNow();
+                if (early > TimeSpan.Zero)
+                {
+                    await Task.Delay(early, time, stoppingToken);
+                }
+            }
+
             return true;
         }
         catch (OperationCanceledException)

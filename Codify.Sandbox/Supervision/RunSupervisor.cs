@@ -14,9 +14,6 @@ namespace Codify.Sandbox.Supervision;
 /// </summary>
 internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<CaptureOptions> capture, ILogger<RunSupervisor> logger)
 {
-    /// <summary>How often the cgroup's CPU counter is read: a CPU-limit overrun lasts at most this long.</summary>
-    private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
-
     /// <summary>How long to wait for the pipes to drain after the sandbox is gone: a stray holder must not hang the run.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
@@ -103,12 +100,15 @@ internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<C
     /// <returns>true when the run's total CPU time passed its limit (and the run was stopped for it).</returns>
     private static async Task<bool> WatchCpuAsync(ICgroupRun cgroup, long limitMs, CancellationTokenSource stop, CancellationToken exited)
     {
-        using var timer = new PeriodicTimer(CpuPollInterval);
+        var usedMs = 0L;
         try
         {
-            while (await timer.WaitForNextTickAsync(exited))
+            while (true)
             {
-                if (cgroup.ReadUsage().CpuTimeMs > limitMs)
+                // Read only once the limit could have been reached (CpuPace): a short run is never read here.
+                await Task.Delay(CpuPace.NextRead(limitMs, usedMs), exited);
+                usedMs = cgroup.ReadUsage().CpuTimeMs;
+                if (usedMs > limitMs)
                 {
                     await stop.CancelAsync();
                     return true;

@@ -10,6 +10,11 @@ public sealed class WakeSignal : IDisposable
 
     public void Poke()
     {
+        if (_signal.CurrentCount > 0)
+        {
+            return; // already poked (checked first: under load most pokes find one pending, and a throw costs far more)
+        }
+
         try
         {
             _signal.Release();

@@ -9,6 +9,8 @@ using Codify.Benchmarks.Sessions;
 //     --mode sets the Sandbox's Sandbox:Mode (Sandbox__Mode); without it the Sandbox runs its default mode.
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- apphost [requests]   CPU per request under the real AppHost (dashboard
 //     included), by component; replaces its section of docs/benchmarks.md
+//   dotnet run -c Release --project bench/Codify.Benchmarks -- services requests rounds A=repo[,KEY=VALUE...] B=repo[,...]
+//     the services' CPU per python hello at concurrency 4, two builds/environments interleaved round by round
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- start [iterations]   sandbox start cost only
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- cgroups [rounds]     a run's cgroups against no cgroups
 //   dotnet run -c Release --project bench/Codify.Benchmarks -- seccomp [runs]       a run with the seccomp filter against without
@@ -33,6 +35,7 @@ return command switch
         ? e2e : await AppHostBenchmark.RunAsync(300, EndToEndBenchmark.FindRepo()) is var app and not 0
         ? app : await SessionBenchmark.RunAsync(30, EndToEndBenchmark.FindRepo(), configuration),
     "apphost" => await AppHostBenchmark.RunAsync(Arg(1, 300), EndToEndBenchmark.FindRepo()),
+    "services" => await ServicesCpuBenchmark.RunAsync(Arg(1, 300), Arg(2, 4), ServicesCpuBenchmark.Parse(args[3]), ServicesCpuBenchmark.Parse(args[4])),
     "e2e" => await EndToEndBenchmark.RunAsync(requests: Arg(1, 150), poolSize: Arg(2, 4), EndToEndBenchmark.FindRepo(), configuration, sandboxMode),
     _ => Usage(),
 };

@@ -17,10 +17,13 @@ public sealed class Services : IAsyncDisposable
     private Process? _api;
     private Process? _sandbox;
 
-    private Services(string repo, string configuration)
+    private readonly IReadOnlyDictionary<string, string> _extra;
+
+    private Services(string repo, string configuration, IReadOnlyDictionary<string, string>? extra)
     {
         _repo = repo;
         _configuration = configuration;
+        _extra = extra ?? new Dictionary<string, string>();
     }
 
     public int RedisPort { get; } = FreePort();
@@ -46,9 +49,10 @@ public sealed class Services : IAsyncDisposable
     /// <summary>Sandbox slots: enough that no concurrency level of the benchmark queues behind them.</summary>
     public const int Slots = 8;
 
-    public static async Task<Services> StartAsync(string repo, string configuration)
+    /// <summary>Redis and the API from <paramref name="repo"/>'s <paramref name="configuration"/> build; <paramref name="extra"/>: environment added to both services (a runtime knob under comparison).</summary>
+    public static async Task<Services> StartAsync(string repo, string configuration, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var stack = new Services(repo, configuration);
+        var stack = new Services(repo, configuration, extra);
         stack._redis = Start("redis-server", ["--port", $"{stack.RedisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], new());
         stack._api = stack.StartService("Codify.ExecutionApi", new()
         {
@@ -112,6 +116,11 @@ public sealed class Services : IAsyncDisposable
         settings["DOTNET_GCgen0size"] = "0x400000";
         // Logging at Warning: per-request console logging would be part of what is measured.
         settings["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in _extra)
+        {
+            settings[key] = value;
+        }
+
         return Start("dotnet", [dll], settings);
     }
 
