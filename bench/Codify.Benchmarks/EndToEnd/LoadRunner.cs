@@ -38,13 +38,14 @@ public sealed class LoadResult
 /// <summary>Closed-loop load: <c>concurrency</c> clients, each sending its next request when the last one answered.</summary>
 public static class LoadRunner
 {
-    public static Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RunPaths paths, RawStarts? pairedRaw = null) =>
+    public static Task<LoadResult> RunAsync(HttpClient http, string language, int concurrency, int requests, CpuMeter cpu, RunPaths? paths, RawStarts? pairedRaw = null) =>
         RunAsync(http, Snippet.Hello(language), concurrency, requests, cpu, paths, pairedRaw);
 
-    public static async Task<LoadResult> RunAsync(HttpClient http, Snippet program, int concurrency, int requests, CpuMeter cpu, RunPaths paths, RawStarts? pairedRaw = null)
+    public static async Task<LoadResult> RunAsync(HttpClient http, Snippet program, int concurrency, int requests, CpuMeter cpu, RunPaths? paths, RawStarts? pairedRaw = null)
     {
         var result = new LoadResult();
-        var pathsBefore = await paths.ReadAsync();
+        // No paths: a build from before the Sandbox reported its runs by path (the 'services' A/B benchmark runs such builds).
+        var pathsBefore = paths is null ? default : await paths.ReadAsync();
         var before = cpu.Snapshot();
         var next = 0;
         var clock = Stopwatch.StartNew();
@@ -63,9 +64,12 @@ public static class LoadRunner
         }));
         result.Throughput = requests / clock.Elapsed.TotalSeconds;
         result.CpuPerRequest = CpuMeter.PerRequest(before, cpu.Snapshot(), requests);
-        var pathsAfter = await paths.ReadAsync();
-        result.Paths = (pathsAfter.Fork - pathsBefore.Fork, pathsAfter.Warm - pathsBefore.Warm, pathsAfter.Cold - pathsBefore.Cold);
-        Console.Error.WriteLine($"  runs fork/warm/cold: {result.PathsText}");
+        if (paths is not null)
+        {
+            var pathsAfter = await paths.ReadAsync();
+            result.Paths = (pathsAfter.Fork - pathsBefore.Fork, pathsAfter.Warm - pathsBefore.Warm, pathsAfter.Cold - pathsBefore.Cold);
+            Console.Error.WriteLine($"  runs fork/warm/cold: {result.PathsText}");
+        }
         return result;
     }
 

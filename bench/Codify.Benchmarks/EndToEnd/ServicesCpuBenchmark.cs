@@ -59,9 +59,9 @@ public static class ServicesCpuBenchmark
         }
 
         // Warm the JITs (tiered compilation) before measuring.
-        await LoadRunner.RunAsync(http, "python", 2, 150, cpu);
+        await LoadRunner.RunAsync(http, "python", 2, 150, cpu, paths: null);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var result = await LoadRunner.RunAsync(http, "python", 4, requests, cpu);
+        var result = await LoadRunner.RunAsync(http, "python", 4, requests, cpu, paths: null);
         var perRequest = result.CpuPerRequest;
         perRequest["services"] = perRequest["api"] + perRequest["sandbox service"] + perRequest["redis"];
         // Not CPU: the median latency and the API's share of it (request in → created, completed → answer), in ms.
