@@ -29,7 +29,8 @@ public static class ForkServerServiceExtensions
         // The lean server (nothing preloaded) beside it; it starts only with Sandbox:ForkServer:Lean.
         services.AddKeyedSingleton(ForkServers.LeanKey, (sp, _) => ActivatorUtilities.CreateInstance<ForkServers>(sp,
             Options.Create(sp.GetRequiredService<IOptions<ForkServerOptions>>().Value.LeanVariant())));
-        services.AddHostedService(sp => sp.GetRequiredKeyedService<ForkServers>(ForkServers.LeanKey));
+        // Not AddHostedService: it keeps one hosted service per implementation type, and this one's is ForkServers too.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<ForkServers>(ForkServers.LeanKey));
         services.AddSingleton<ForkServerRunner>();
         services.AddSingleton<ISandboxRunner>(sp => sp.GetRequiredService<ForkServerRunner>());
         return services;
