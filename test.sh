@@ -31,6 +31,13 @@ dotnet test Codify.sln --logger "console;verbosity=normal" --blame-hang-timeout 
 status=${PIPESTATUS[0]}
 set -e
 
+# CI shows only the tail of the output: repeat each failed test's name and the start of its message there.
+awk '
+  /^[ \t]+Failed [A-Za-z]/ { shown = 1; lines = 0; print "FAILED:" substr($0, index($0, "Failed") + 6); next }
+  shown && /^[ \t]+(Passed|Skipped|Failed) / { shown = 0 }
+  shown && lines < 12 { print "  " $0; lines++ }
+' "$log"
+
 # One plain closing line over every test project: "Summary: N passed, N failed, N skipped".
 awk '
   /^Total tests:/             { seen = 1 }
