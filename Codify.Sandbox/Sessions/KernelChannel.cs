@@ -19,6 +19,7 @@ internal sealed class KernelChannel
     private readonly Channel<(KernelFrame Frame, long Bytes)> _received = Channel.CreateUnbounded<(KernelFrame, long)>(new() { SingleWriter = true });
     private readonly Channel<bool> _taken = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _queuedBytes;
+    private long _partialFrameBytes;
 
     public KernelChannel(Stream requests, Stream frames, long maxFrameBytes)
     {
@@ -43,6 +44,9 @@ internal sealed class KernelChannel
 
     /// <summary>Bytes of the frames read and not yet taken (payload plus overhead).</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>Bytes the host holds for the frame it is reading now (0 between frames).</summary>
+    public long PartialFrameBytes => Interlocked.Read(ref _partialFrameBytes);
 
     public Task Reading { get; }
 
@@ -91,8 +95,7 @@ internal sealed class KernelChannel
                     return;
                 }
 
-                var payload = new byte[length];
-                if (!await ReadExactAsync(payload))
+                if (await ReadPayloadAsync((int)length) is not { } payload)
                 {
                     return;
                 }
@@ -122,6 +125,39 @@ internal sealed class KernelChannel
             _received.Writer.TryComplete();
         }
     }
+
+    /// <summary>
+    /// The frame's bytes, in a buffer that grows with what has arrived (doubling from 64 KiB): a header alone, or a frame
+    /// sent slowly, holds the host's memory in proportion to the bytes really sent, never to the length it claims (a cell
+    /// writing "04000000" on the kernel's pipe would otherwise pin 64 MiB per session).
+    /// </summary>
+    private async Task<byte[]?> ReadPayloadAsync(int length)
+    {
+        var buffer = new byte[Math.Min(length, InitialPayloadBytes)];
+        Interlocked.Exchange(ref _partialFrameBytes, buffer.Length);
+        var read = 0;
+        while (read < length)
+        {
+            if (read == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+                Interlocked.Exchange(ref _partialFrameBytes, buffer.Length);
+            }
+
+            var n = await _frames.ReadAsync(buffer.AsMemory(read));
+            if (n == 0)
+            {
+                return null;
+            }
+
+            read += n;
+        }
+
+        Interlocked.Exchange(ref _partialFrameBytes, 0);
+        return buffer;
+    }
+
+    private const int InitialPayloadBytes = 64 << 10;
 
     private async Task<bool> ReadExactAsync(byte[] buffer)
     {

@@ -1,3 +1,4 @@
+using Codify.Tests.Infrastructure;
 using System.Diagnostics;
 using Codify.Contracts;
 using Codify.Sandbox.Sessions;
@@ -64,6 +65,26 @@ public sealed class KernelPipeHostileTests(SessionSandboxRunnerFixture sandbox) 
         await sandbox.EndAndAssertGoneAsync(victimMarker, victim);
         await sandbox.AssertGoesOnAsync(bystander, "print(kept + 1)", "8\n", Limits);
         await sandbox.EndAndAssertGoneAsync(bystanderMarker, bystander);
+    }
+
+    /// <summary>
+    /// A frame header claiming the largest frame, then nothing: the host holds memory for what arrived, not for what the
+    /// header claims (it allocated the claimed 64 MiB at once before, per session).
+    /// </summary>
+    [Fact]
+    public async Task A_frame_header_alone_does_not_make_the_host_hold_the_length_it_claims()
+    {
+        var marker = HostChecks.NewMarker();
+        var id = await sandbox.Sessions.StartAsync(marker, SessionTestSteps.Python, Limits);
+        var channel = sandbox.Sessions.Find(id)!.Channel;
+        var cell = sandbox.Sessions.RunCellAsync(id, WriteToEveryFd.Replace("PAYLOAD", "b'03ffffff{'", StringComparison.Ordinal) + "import time\ntime.sleep(30)", Limits);
+
+        var held = await Eventually.ReturnsAsync(() => Task.FromResult(channel.PartialFrameBytes), bytes => bytes > 0,
+            TimeSpan.FromSeconds(10), "the host to start reading the claimed frame");
+
+        Assert.InRange(held, 1, 64 << 10);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+        await cell;
     }
 
     /// <summary>
