@@ -1,7 +1,7 @@
-using Codify.Tests.Infrastructure;
 using System.Diagnostics;
 using Codify.Contracts;
 using Codify.Sandbox.Sessions;
+using Codify.Tests.Infrastructure;
 
 namespace Codify.Tests.Sandbox.Hostile.Sessions;
 
