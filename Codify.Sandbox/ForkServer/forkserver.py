@@ -18,7 +18,7 @@ def _codify_serve():
     for name in preloads:
         importlib.import_module(name)
     keep = set(sys.modules)
-    import ctypes, gc, os, select, signal, socket, struct
+    import ctypes, fcntl, gc, os, select, signal, socket, struct
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
@@ -38,19 +38,23 @@ def _codify_serve():
             raise OSError(err, f'{what}: {os.strerror(err)}')
 
     def mount(source, target, fstype, flags, data=None):
-        check(libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
-                         data and data.encode()), f'mount {target}')
+        # Bytes in, the message built only on failure: a run's pid 1 runs this, and every object it makes costs it
+        # copy-on-write faults of the server's memory.
+        if libc.mount(source, target, fstype, flags, data) != 0:
+            check(-1, f'mount {target.decode()}')
 
     def write(path, text):
-        with open(path, 'w') as f:
-            f.write(text)
+        # os-level calls, not open(): no io objects made in a forked child.
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.write(fd, text)
+        finally:
+            os.close(fd)
 
     def loopback_up():
         # The same as bwrap's: lo up in the run's own network namespace, nothing else.
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            import fcntl
-            req = struct.pack('16sH', b'lo', 0)
-            flags = struct.unpack('16sH', fcntl.ioctl(s, 0x8913, req)[:18])[1]
+            flags = struct.unpack('16sH', fcntl.ioctl(s, 0x8913, lo_request)[:18])[1]
             fcntl.ioctl(s, 0x8914, struct.pack('16sH', b'lo', flags | 1))
 
     def drop_capabilities():
@@ -73,19 +77,21 @@ def _codify_serve():
         # Kernel per-user counts (inotify instances and watches) are charged at every user namespace level, and above the
         # server's own namespace every run counts as the server's owner: each run gets its share of the host's limits, so
         # one run hoarding them cannot starve the others (a cold run has its own host uid at that level).
-        shares = {}
+        shares = []
         for name, host in (('max_inotify_instances', 'max_user_instances'), ('max_inotify_watches', 'max_user_watches')):
             with open(f'/proc/sys/fs/inotify/{host}') as f:
-                shares[name] = max(1, int(f.read()) // slots)
+                shares.append((f'/proc/sys/user/{name}', str(max(1, int(f.read()) // slots)).encode()))
         return shares
 
+    # bwrap is pid 1 of a cold run: /proc/1/cmdline says so in a fork too (the name fits over "/usr/bin/python3"). A fork
+    # has the server's addresses: where its arguments start is read once, here.
+    with open('/proc/self/stat') as f:
+        arg_start = int(f.read().rsplit(')', 1)[1].split()[45])
+    bwrap_name = b'/usr/bin/bwrap\0\0' if ctypes.string_at(arg_start, 16) == b'/usr/bin/python3' else None
+
     def look_like_bwrap():
-        # bwrap is pid 1 of a cold run: /proc/1/cmdline says so here too (the name fits over "/usr/bin/python3").
-        with open('/proc/self/stat') as f:
-            arg_start = int(f.read().rsplit(')', 1)[1].split()[45])
-        name = b'/usr/bin/bwrap\0\0'
-        if ctypes.string_at(arg_start, 16) == b'/usr/bin/python3':
-            ctypes.memmove(arg_start, name, len(name))
+        if bwrap_name is not None:
+            ctypes.memmove(arg_start, bwrap_name, len(bwrap_name))
 
     def status_code(status):
         # What bwrap reports for its child: the exit code, or 128 + the signal that killed it.
@@ -97,6 +103,8 @@ def _codify_serve():
         bpf += chunk
     os.close(3)
     shares = inotify_shares()
+    tmpfs_data = f'mode=0755,size={tmpfs_bytes}'.encode()
+    lo_request = struct.pack('16sH', b'lo', 0)
     control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     control.connect('/.codify/control/s')
 
@@ -120,9 +128,9 @@ def _codify_serve():
 
     def map_child(pid, uid):
         """Its user namespace maps only the run's host uid, to nobody: concurrent runs never share a uid (runs as the server)."""
-        write(f'/proc/{pid}/setgroups', 'deny')
-        write(f'/proc/{pid}/uid_map', f'65534 {uid} 1')
-        write(f'/proc/{pid}/gid_map', f'65534 {uid} 1')
+        write(f'/proc/{pid}/setgroups', b'deny')
+        write(f'/proc/{pid}/uid_map', f'65534 {uid} 1'.encode())
+        write(f'/proc/{pid}/gid_map', f'65534 {uid} 1'.encode())
 
     def child_setup(channel, folder):
         """
@@ -142,21 +150,20 @@ def _codify_serve():
         libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
         socket.sethostname('codify')
         loopback_up()
-        mount(None, '/', None, MS_REC | MS_PRIVATE)
-        mount('proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        for name, share in shares.items():
-            write(f'/proc/sys/user/{name}', str(share))
-        for path in ('/tmp', '/dev/shm', '/box'):
+        mount(None, b'/', None, MS_REC | MS_PRIVATE)
+        mount(b'proc', b'/proc', b'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for path, share in shares:
+            write(path, share)
+        for path in (b'/tmp', b'/dev/shm', b'/box'):
             # Fresh size-capped tmpfs mounts: nothing of an earlier or concurrent run, capped like a cold run's.
-            mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, f'mode=0755,size={tmpfs_bytes}')
-        with open('/box/main.py', 'w'):
-            pass
+            mount(b'tmpfs', path, b'tmpfs', MS_NOSUID | MS_NODEV, tmpfs_data)
+        os.close(os.open('/box/main.py', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))
         # The host's empty, root-owned file of this child in the spool; the host fills it (same inode) when the run comes.
-        mount(f'/.codify/spool/{folder}/main.py', '/box/main.py', None, MS_BIND)
+        mount(f'/.codify/spool/{folder}/main.py'.encode(), b'/box/main.py', None, MS_BIND)
         # The program's file is read-only: it cannot rewrite itself.
-        mount(None, '/box/main.py', None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        mount(None, b'/box/main.py', None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         # The control socket and every other run's program file disappear from this run's view.
-        mount('tmpfs', '/.codify', 'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY, 'mode=0755,size=4096')
+        mount(b'tmpfs', b'/.codify', b'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY, b'mode=0755,size=4096')
         channel.sendmsg([b'ready'])
         if channel.recv(16) != b'joined':
             os._exit(125)
