@@ -238,6 +238,8 @@ def _codify_serve():
         handlers, stdio flushed, SystemExit turned into the exit code and message) and exits without tearing the preloaded
         modules down: that teardown would copy most of the shared image into the run (tens of MB, tens of ms of CPU).
         """
+        if not held:
+            raise RuntimeError('a forked run holds the server frame while its program runs')
         try:
             launch()
             code = 0
@@ -262,6 +264,7 @@ def _codify_serve():
                 code = 120 if stream is sys.stdout else code
         os._exit(code & 0xff)
 
+    held = []          # the server's frame, in a forked run (see the prefork branch)
     children = {}      # id -> (C's pid, the server's end of its channel)
     by_pid = {}        # C's pid -> id
     ready = set()      # ids whose child said ready
@@ -331,6 +334,9 @@ def _codify_serve():
                                     other.close()
                             child_setup(theirs, folder)
                         except _CodifyForked:
+                            # This frame outlives the unwind (finish holds it while the program runs): freed, its locals
+                            # would release everything the server made, ~60 copy-on-write faults on the run's path.
+                            held.append(sys._getframe())
                             raise
                         except BaseException as e:
                             try:
