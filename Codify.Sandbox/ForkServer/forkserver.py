@@ -18,7 +18,7 @@ def _codify_serve():
     for name in preloads:
         importlib.import_module(name)
     keep = set(sys.modules)
-    import ctypes, fcntl, gc, os, select, signal, socket, struct
+    import ctypes, fcntl, gc, os, resource, select, signal, socket, struct
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
@@ -67,11 +67,10 @@ def _codify_serve():
         data = ctypes.create_string_buffer(24)
         check(libc.syscall(NR_CAPSET, ctypes.c_char_p(header), data), 'capset')
 
-    def load_seccomp(bpf):
+    def load_seccomp():
+        # The filter's buffers are the server's (seccomp_fprog below): a child only makes the two calls.
         check(libc.prctl(38, 1, 0, 0, 0), 'no_new_privs')  # PR_SET_NO_NEW_PRIVS
-        program = ctypes.create_string_buffer(bpf, len(bpf))
-        fprog = struct.pack('HxxxxxxQ', len(bpf) // 8, ctypes.addressof(program))
-        check(libc.syscall(NR_SECCOMP, 1, 0, ctypes.c_char_p(fprog)), 'seccomp')  # SECCOMP_SET_MODE_FILTER
+        check(libc.syscall(NR_SECCOMP, 1, 0, seccomp_fprog), 'seccomp')  # SECCOMP_SET_MODE_FILTER
 
     def inotify_shares():
         # Kernel per-user counts (inotify instances and watches) are charged at every user namespace level, and above the
@@ -102,6 +101,8 @@ def _codify_serve():
     while chunk := os.read(3, 1 << 16):
         bpf += chunk
     os.close(3)
+    seccomp_program = ctypes.create_string_buffer(bpf, len(bpf))
+    seccomp_fprog = ctypes.create_string_buffer(struct.pack('HxxxxxxQ', len(bpf) // 8, ctypes.addressof(seccomp_program)))
     shares = inotify_shares()
     tmpfs_data = f'mode=0755,size={tmpfs_bytes}'.encode()
     lo_request = struct.pack('16sH', b'lo', 0)
@@ -182,7 +183,7 @@ def _codify_serve():
             os.dup2(null, fd)
         os.close(null)
         look_like_bwrap()
-        load_seccomp(bpf)
+        load_seccomp()
         while True:
             try:
                 pid, status = os.waitpid(-1, 0)
@@ -202,7 +203,6 @@ def _codify_serve():
         Runs in P, the program's process, forked before the run is asked for: what does not depend on the run first, then
         (once the run message brings its pipes) the last layers, then the launcher (module level, after this file).
         """
-        import resource
         os.setsid()  # bwrap --new-session: no TIOCSTI into a terminal
         os.chdir('/box')
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -213,9 +213,10 @@ def _codify_serve():
             sys.modules['tempfile']._name_sequence = None
         # The filter binds from here, before the run is asked for: what is left to do (take the pipes, close the rest, set
         # rlimits) is not denied by it, and its load (the kernel evaluates it for every syscall number) is off the run's path.
-        load_seccomp(bpf)
-        # sys.modules as a fresh interpreter's plus the preloads: the server's own imports are forgotten.
-        for name in [n for n in sys.modules if n not in keep]:
+        load_seccomp()
+        # sys.modules as a fresh interpreter's plus the preloads: the server's own imports are forgotten (listed once by
+        # the server: going through all of sys.modules here would write to every name's reference count, page by page).
+        for name in forget:
             del sys.modules[name]
         # The first compile after a fork pays the copy-on-write and first-touch faults of the compiler's memory (~0.9 ms
         # of CPU): paid here, not by the program. Nothing of it remains: the code object is dropped, no name is defined.
@@ -274,6 +275,7 @@ def _codify_serve():
     signal.signal(signal.SIGCHLD, lambda *_: None)
     gc.collect()
     # Preloaded objects never move again: forked runs share their pages instead of copying them on the first gc.
+    forget = [n for n in sys.modules if n not in keep]
     gc.freeze()
     control.send(f'hello {os.getpid()}'.encode())
     poller = select.poll()
