@@ -223,7 +223,12 @@ while (readExact(header)) {
     parentPort.postMessage(req);
   } else if (req.cell === latest) {
     Atomics.store(cells, 1, seq);
-    if (Atomics.load(cells, 0) === seq) process.kill(process.pid, 'SIGINT');
+    // A SIGINT before the cell's script runs under breakOnSigint (while vm compiles it, say) meets the kernel's no-op
+    // listener and is lost: sent again while the cell runs (the host sends nothing else meanwhile; a kill ends the loop).
+    while (Atomics.load(cells, 0) === seq) {
+      process.kill(process.pid, 'SIGINT');
+      Atomics.wait(nap, 0, 0, 50);
+    }
   }
 }
 parentPort.postMessage({ op: 'end' });`;

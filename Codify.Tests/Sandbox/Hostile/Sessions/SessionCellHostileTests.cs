@@ -109,6 +109,28 @@ public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox)
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
 
+    /// <summary>
+    /// Node compiles a cell before breakOnSigint's watchdog starts: a SIGINT meanwhile meets the kernel's no-op listener
+    /// and is lost. This cell compiles for longer than its CPU limit (about 0.9 s and 450 MiB measured alone), so the
+    /// interrupt comes while it compiles; the kernel must send it again to stop the loop that follows.
+    /// </summary>
+    [Fact]
+    public async Task A_node_cell_interrupted_while_it_compiles_is_stopped_and_the_session_goes_on()
+    {
+        var marker = HostChecks.NewMarker();
+        var limits = Limits with { CpuTimeMs = 300, WallTimeMs = KernelUnderTest.Ms(60_000), MemoryBytes = 1L << 30 };
+        var id = await sandbox.Sessions.StartAsync(marker, "javascript", limits);
+        var code = "var a = 0;\n" + string.Concat(Enumerable.Repeat("a+=1;", 2_000_000)) + "\nfor (;;) {}";
+
+        var cell = await sandbox.Sessions.RunCellAsync(id, code, limits);
+
+        Assert.Equal(ExecutionStatus.TimeLimitExceeded, cell.Status);
+        Assert.Equal("cpu", cell.LimitExceeded);
+        Assert.Null(cell.SessionEnded);
+        await sandbox.AssertGoesOnAsync(id, "console.log('next')", "next\n", limits);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
+
     /// <summary>The interrupt reaches the kernel right behind the cell, before it runs: it must stop the cell all the same.</summary>
     [Theory]
     [InlineData("python", "import time\ntime.sleep(60)", "print('next')")]
