@@ -108,10 +108,13 @@ async function runCell(req) {
   let exit = 0;
   let timedOut = false;
   try {
+    // Compiled before the cell counts as running: a SIGINT while vm compiles (before breakOnSigint's watchdog starts)
+    // would meet the no-op listener below and be lost; an interrupt meanwhile is seen by the check that follows instead.
+    const script = new vm.Script(req.code || '', { filename: `<cell ${count}>` });
     // Stops an interrupt that came before the cell ran from being lost (the cell would then run on to a kill).
     Atomics.store(cells, 0, req.seq);
     if (Atomics.load(cells, 1) === req.seq) throw Object.assign(new Error('Script execution interrupted.'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' });
-    let value = vm.runInThisContext(req.code || '', { filename: `<cell ${count}>`, timeout: req.timeoutMs, breakOnSigint: true });
+    let value = script.runInThisContext({ timeout: req.timeoutMs, breakOnSigint: true });
     if (value && typeof value.then === 'function') {
       value = await value;
     }
@@ -223,12 +226,7 @@ while (readExact(header)) {
     parentPort.postMessage(req);
   } else if (req.cell === latest) {
     Atomics.store(cells, 1, seq);
-    // A SIGINT before the cell's script runs under breakOnSigint (while vm compiles it, say) meets the kernel's no-op
-    // listener and is lost: sent again while the cell runs (the host sends nothing else meanwhile; a kill ends the loop).
-    while (Atomics.load(cells, 0) === seq) {
-      process.kill(process.pid, 'SIGINT');
-      Atomics.wait(nap, 0, 0, 50);
-    }
+    if (Atomics.load(cells, 0) === seq) process.kill(process.pid, 'SIGINT');
   }
 }
 parentPort.postMessage({ op: 'end' });`;

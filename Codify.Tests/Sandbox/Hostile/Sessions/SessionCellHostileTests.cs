@@ -110,9 +110,9 @@ public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox)
     }
 
     /// <summary>
-    /// Node compiles a cell before breakOnSigint's watchdog starts: a SIGINT meanwhile meets the kernel's no-op listener
-    /// and is lost. This cell compiles for longer than its CPU limit (about 0.9 s and 450 MiB measured alone), so the
-    /// interrupt comes while it compiles; the kernel must send it again to stop the loop that follows.
+    /// Node compiles a cell before breakOnSigint's watchdog starts: a SIGINT meanwhile met the kernel's no-op listener and
+    /// was lost. This cell compiles for longer than its CPU limit (about 0.9 s and 450 MiB measured alone), so the
+    /// interrupt comes while it compiles; it must still stop the loop that follows.
     /// </summary>
     [Fact]
     public async Task A_node_cell_interrupted_while_it_compiles_is_stopped_and_the_session_goes_on()
