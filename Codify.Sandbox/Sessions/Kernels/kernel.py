@@ -81,13 +81,15 @@ def _codify_kernel():
         # CPython runs a signal's handler only between bytecodes or when a blocking call returns EINTR: a SIGINT that lands
         # as the main thread lets go of the GIL to block (sleep, read, wait) is taken by the C handler and the call blocks on,
         # and the cell seems not to stop. So the signal goes again until the handler has raised it for this cell.
+        sent = False
         while True:
             with state:
-                if current[0] != cell or caught[0] == cell:
+                ours = signal.getsignal(signal.SIGINT) is on_sigint
+                # The program's own handler (or SIG_DFL, which would end the kernel) gets one SIGINT, as a ^C.
+                if current[0] != cell or caught[0] == cell or (sent and not ours):
                     return
                 signal.pthread_kill(main_id, signal.SIGINT)
-                if signal.getsignal(signal.SIGINT) is not on_sigint:
-                    return  # the program's own handler gets one SIGINT, as a ^C
+            sent = True
             time.sleep(0.05)
 
     def control():
