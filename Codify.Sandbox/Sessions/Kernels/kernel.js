@@ -108,10 +108,13 @@ async function runCell(req) {
   let exit = 0;
   let timedOut = false;
   try {
+    // Compiled before the cell counts as running: a SIGINT while vm compiles (before breakOnSigint's watchdog starts)
+    // would meet the no-op listener below and be lost; an interrupt meanwhile is seen by the check that follows instead.
+    const script = new vm.Script(req.code || '', { filename: `<cell ${count}>` });
     // Stops an interrupt that came before the cell ran from being lost (the cell would then run on to a kill).
     Atomics.store(cells, 0, req.seq);
     if (Atomics.load(cells, 1) === req.seq) throw Object.assign(new Error('Script execution interrupted.'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' });
-    let value = vm.runInThisContext(req.code || '', { filename: `<cell ${count}>`, timeout: req.timeoutMs, breakOnSigint: true });
+    let value = script.runInThisContext({ timeout: req.timeoutMs, breakOnSigint: true });
     if (value && typeof value.then === 'function') {
       value = await value;
     }

@@ -3,7 +3,7 @@
 # original stdin, answers leave on the original stdout; the program's own fds 0-2 are pipes the kernel owns.
 # The program runs in this process and can reach these fds: it can only ever lie to its own session.
 def _codify_kernel():
-    import ast, base64, codecs, fcntl, importlib.util, io, json, linecache, os, queue, select, signal, stat, struct, sys, termios, threading, traceback
+    import ast, base64, codecs, fcntl, importlib.util, io, json, linecache, os, queue, select, signal, stat, struct, sys, termios, threading, time, traceback, types
 
     ctl_in, ctl_out = os.dup(0), os.dup(1)  # dup() makes them non-inheritable: child processes do not get them
     null = os.open('/dev/null', os.O_RDONLY)
@@ -62,26 +62,52 @@ def _codify_kernel():
 
     requests = queue.Queue()
     main_id = threading.main_thread().ident
-    running = threading.Event()
-    # The cell running now, and interrupts that came for a cell before it started (it was queued or still being set up).
+    # The cell running now (None between cells), and interrupts that came for a cell before it started (it was queued or
+    # still being set up). The control thread reads them under the lock; the main thread writes them under it.
     state = threading.Lock()
     current = [None]
     early = set()
+    # Main thread only: whether a SIGINT may raise KeyboardInterrupt now (only inside the cell's try, so it never escapes
+    # the kernel's loop nor cuts the cell's own report short), and the last cell whose interrupt Python has raised.
+    armed = [False]
+    caught = [None]
+
+    def on_sigint(signum, frame):
+        if armed[0]:
+            caught[0] = current[0]
+            raise KeyboardInterrupt
+
+    def interrupt(cell):
+        # CPython runs a signal's handler only between bytecodes or when a blocking call returns EINTR: a SIGINT that lands
+        # as the main thread lets go of the GIL to block (sleep, read, wait) is taken by the C handler and the call blocks on,
+        # and the cell seems not to stop. So the signal goes again until the handler has raised it for this cell.
+        sent = False
+        while True:
+            with state:
+                ours = signal.getsignal(signal.SIGINT) is on_sigint
+                # The program's own handler (or SIG_DFL, which would end the kernel) gets one SIGINT, as a ^C.
+                if current[0] != cell or caught[0] == cell or (sent and not ours):
+                    return
+                signal.pthread_kill(main_id, signal.SIGINT)
+            sent = True
+            time.sleep(0.05)
 
     def control():
         while True:
             req = json.loads(read_exact(int(read_exact(8), 16)))
             if req.get('op') == 'interrupt':
+                cell = req.get('cell')
                 with state:
-                    if running.is_set() and current[0] == req.get('cell'):
-                        signal.pthread_kill(main_id, signal.SIGINT)
-                    elif req.get('cell') is not None:
-                        early.add(req.get('cell'))
+                    started = cell is not None and current[0] == cell
+                    if not started and cell is not None:
+                        early.add(cell)
+                if started:
+                    threading.Thread(target=interrupt, args=(cell,), daemon=True).start()
             else:
                 requests.put(req)
 
     threading.Thread(target=control, daemon=True).start()
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, on_sigint)
 
     # The capture module (bound read-only by the host), loaded by path so the program's sys.path and imports stay a
     # plain run's. plt.show() hands the shown figures to the cell's list from now on.
@@ -119,34 +145,36 @@ def _codify_kernel():
         outputs, exit_code = [], 0
         del shown[:]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        with state:
-            running.set()
-            current[0] = cell
-            interrupted = cell in early
-            early.clear()  # the others were for cells that have ended
         try:
-            if interrupted:
-                raise KeyboardInterrupt
-            tree = ast.parse(code, filename, 'exec')
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            exec(compile(tree, filename, 'exec'), g)
-            if last is not None:
-                value = eval(compile(ast.Expression(last.value), filename, 'eval'), g)
-                if value is not None:
-                    g['_'] = value
-                    outputs.extend(capture.represent(value))
+            try:
+                # Inside the try: an interrupt may raise as soon as the lock is let go.
+                with state:
+                    current[0] = cell
+                    armed[0] = True
+                    interrupted = cell in early
+                    early.clear()  # the others were for cells that have ended
+                if interrupted:
+                    raise KeyboardInterrupt
+                tree = ast.parse(code, filename, 'exec')
+                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                exec(compile(tree, filename, 'exec'), g)
+                if last is not None:
+                    value = eval(compile(ast.Expression(last.value), filename, 'eval'), g)
+                    if value is not None:
+                        g['_'] = value
+                        outputs.extend(capture.represent(value))
+            finally:
+                armed[0] = False  # an interrupt raised before this line is still the outer try's to catch
         except SystemExit as e:
             exit_code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
             if not isinstance(e.code, (int, type(None))):
                 print(e.code, file=sys.stderr)
         except BaseException as e:
-            tb = e.__traceback__
-            while tb is not None and tb.tb_frame.f_code in (me, run_cell.__code__):
-                tb = tb.tb_next
-            traceback.print_exception(type(e), e, tb)
+            traceback.print_exception(type(e), e, program_frames(e))
             exit_code = 1
         finally:
-            running.clear()
+            with state:
+                current[0] = None
             # A late interrupt must not hit the kernel itself: blocked from here, and dropped before the next cell.
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             signal.sigtimedwait({signal.SIGINT}, 0)
@@ -159,6 +187,28 @@ def _codify_kernel():
         del shown[:]
         drain()
         send({'t': 'done', 'cell': cell, 'exit': exit_code, 'outputs': outputs})
+
+    def program_frames(e):
+        # The program's frames only, in its error and those chained to it: not the kernel's (run_cell under the program,
+        # the interrupt handler on top of it).
+        kernel_code = (me, run_cell.__code__, on_sigint.__code__)
+        seen, chain = set(), [e]
+        while chain:
+            x = chain.pop()
+            if x is None or id(x) in seen:
+                continue
+            seen.add(id(x))
+            kept, tb = [], x.__traceback__
+            while tb is not None:
+                if tb.tb_frame.f_code not in kernel_code:
+                    kept.append(tb)
+                tb = tb.tb_next
+            tb = None
+            for t in reversed(kept):
+                tb = types.TracebackType(tb, t.tb_frame, t.tb_lasti, t.tb_lineno)
+            x.__traceback__ = tb
+            chain += [x.__cause__, x.__context__]
+        return e.__traceback__
 
     def feed(w, data):
         try:

@@ -50,7 +50,7 @@ public class FilesystemHostileTests(SandboxRunnerFixture sandbox) : IClassFixtur
     [InlineData("javascript", "/tmp")]
     public async Task Filling_a_writable_mount_ends_in_ENOSPC_at_its_size_cap_and_frees_on_exit(string language, string dir)
     {
-        var shmemBefore = HostChecks.HostShmemBytes();
+        var shmemBefore = HostChecks.HostUnmappedShmemBytes();
         var code = (language == "python" ? PythonFill : NodeFill).Replace("@DIR@", dir, StringComparison.Ordinal);
 
         var run = await sandbox.RunHostileAsync(language, code, Limits);

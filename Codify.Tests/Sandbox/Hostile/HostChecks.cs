@@ -141,19 +141,33 @@ public static class HostChecks
         return found;
     }
 
-    /// <summary>Bytes of shared memory (tmpfs) in use on the host, from /proc/meminfo.</summary>
-    public static long HostShmemBytes()
+    /// <summary>
+    /// Bytes of shared memory on the host that no process maps: what tmpfs mounts hold in files. /proc/meminfo's Shmem less
+    /// every process's proportional share of the shared memory it maps (Pss_Shmem): each .NET process maps tens of MiB
+    /// of it for its JIT code, which comes and goes with the suite's other processes (up to ~10 MiB/s while a test host
+    /// warms up), far past any slack a check of a freed 64 MiB mount can allow.
+    /// </summary>
+    public static long HostUnmappedShmemBytes()
     {
-        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("Shmem:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        var shmemKb = MemoryField(File.ReadAllText("/proc/meminfo"), "Shmem:");
+        var mappedKb = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (char.IsAsciiDigit(Path.GetFileName(dir)[0]))
+            {
+                mappedKb += MemoryField(TryRead($"{dir}/smaps_rollup") ?? "", "Pss_Shmem:");
+            }
+        }
+
+        return (shmemKb - mappedKb) * 1024;
     }
 
-    /// <summary>Waits (bounded) for the host's shared memory to fall back under a bound: tmpfs mounts are freed as their namespace dies.</summary>
+    /// <summary>Waits (bounded) for the host's unmapped shared memory to fall back under a bound: tmpfs mounts are freed as their namespace dies.</summary>
     public static async Task<long> WaitForHostShmemAsync(long atMostBytes, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         long shmem;
-        while ((shmem = HostShmemBytes()) > atMostBytes && clock.Elapsed < timeout)
+        while ((shmem = HostUnmappedShmemBytes()) > atMostBytes && clock.Elapsed < timeout)
         {
             await Task.Delay(50);
         }
@@ -181,6 +195,13 @@ public static class HostChecks
             {
             }
         }
+    }
+
+    /// <summary>A "Name:   123 kB" field of /proc/meminfo or smaps_rollup, in kB; 0 when absent (a kernel thread's empty rollup).</summary>
+    private static long MemoryField(string text, string field)
+    {
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
     private static string StatusField(string status, string field) =>

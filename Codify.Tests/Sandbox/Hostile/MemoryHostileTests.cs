@@ -65,7 +65,7 @@ public class MemoryHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<Sa
             print('parked everything')
             """;
         var limits = SandboxRunnerFixture.Limits(wallMs: 30_000) with { MemoryBytes = Limit };
-        var shmemBefore = HostChecks.HostShmemBytes();
+        var shmemBefore = HostChecks.HostUnmappedShmemBytes();
 
         var run = await sandbox.RunHostileAsync("python", code, limits);
 

@@ -1,4 +1,5 @@
 using Codify.Contracts;
+using Codify.Tests.Infrastructure;
 
 namespace Codify.Tests.Sandbox.Hostile;
 
@@ -153,7 +154,10 @@ public class ProcessHostileTests(SandboxRunnerFixture sandbox) : IClassFixture<S
             next();
             """;
 
-        var run = await sandbox.RunHostileAsync("javascript", code, Limits);
+        // Each worker is a whole node environment (about 1 s for all of them alone, several on a loaded 2-core host): the
+        // program ends itself at the pids limit, so the clock only bounds a sandbox that let it go on.
+        var limits = Limits with { WallTimeMs = KernelUnderTest.Ms(30_000), CpuTimeMs = KernelUnderTest.Ms(30_000) };
+        var run = await sandbox.RunHostileAsync("javascript", code, limits);
 
         Assert.Equal(ExecutionStatus.Completed, run.Result.Status);
         var (count, error) = CountAndError(run.Result.Stdout, "workers");

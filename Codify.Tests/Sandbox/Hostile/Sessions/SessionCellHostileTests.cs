@@ -84,6 +84,53 @@ public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox)
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
 
+    /// <summary>
+    /// A SIGINT that lands as python lets go of the GIL to block (here a sleep) is taken by CPython's C handler while the
+    /// call blocks on: rare, and then the session was killed. The cell takes the first signal itself, the same loss made
+    /// certain; the kernel must send it again until python raises it.
+    /// </summary>
+    [Fact]
+    public async Task An_interrupt_python_misses_is_sent_again_and_the_session_goes_on()
+    {
+        var marker = HostChecks.NewMarker();
+        var id = await sandbox.Sessions.StartAsync(marker, SessionTestSteps.Python, Limits);
+        using var cancel = new CancellationTokenSource();
+        const string code = "import signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\nprint('running', flush=True)\n"
+            + "signal.sigwait({signal.SIGINT})\nsignal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})\ntime.sleep(60)";
+
+        var cell = await sandbox.Sessions.RunCellAsync(id, code, Limits, onOutput: (_, text) => cancel.Cancel(), cancellationToken: cancel.Token);
+
+        Assert.Equal(ExecutionStatus.Cancelled, cell.Status);
+        Assert.Null(cell.SessionEnded);
+        Assert.Contains("KeyboardInterrupt", cell.Stderr, StringComparison.Ordinal);
+        // The handler that raised it is the kernel's: its frame is not shown as the program's.
+        Assert.DoesNotContain("/.codify/", cell.Stderr, StringComparison.Ordinal);
+        await sandbox.AssertGoesOnAsync(id, "print('next')", "next\n", Limits);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
+
+    /// <summary>
+    /// Node compiles a cell before breakOnSigint's watchdog starts: a SIGINT meanwhile met the kernel's no-op listener and
+    /// was lost. This cell compiles for longer than its CPU limit (about 0.9 s and 450 MiB measured alone), so the
+    /// interrupt comes while it compiles; it must still stop the loop that follows.
+    /// </summary>
+    [Fact]
+    public async Task A_node_cell_interrupted_while_it_compiles_is_stopped_and_the_session_goes_on()
+    {
+        var marker = HostChecks.NewMarker();
+        var limits = Limits with { CpuTimeMs = 300, WallTimeMs = KernelUnderTest.Ms(60_000), MemoryBytes = 1L << 30 };
+        var id = await sandbox.Sessions.StartAsync(marker, "javascript", limits);
+        var code = "var a = 0;\n" + string.Concat(Enumerable.Repeat("a+=1;", 2_000_000)) + "\nfor (;;) {}";
+
+        var cell = await sandbox.Sessions.RunCellAsync(id, code, limits);
+
+        Assert.Equal(ExecutionStatus.TimeLimitExceeded, cell.Status);
+        Assert.Equal("cpu", cell.LimitExceeded);
+        Assert.Null(cell.SessionEnded);
+        await sandbox.AssertGoesOnAsync(id, "console.log('next')", "next\n", limits);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
+
     /// <summary>The interrupt reaches the kernel right behind the cell, before it runs: it must stop the cell all the same.</summary>
     [Theory]
     [InlineData("python", "import time\ntime.sleep(60)", "print('next')")]
