@@ -25,7 +25,7 @@ public static class ExecutionStatsScript
     /// <summary>
     /// The snippet to embed after the record's terminal HSET. Each argument is a Lua expression: the record's key, this
     /// minute's and this hour's statistics keys (declared as keys), the terminal status (wire name) and the run's wall
-    /// time in ms (<c>''</c> or <c>0</c> when no program ran: no run duration is counted).
+    /// time in ms (<c>''</c> when no program ran: no run duration is counted; a forked hello can take 0 ms, and counts).
     /// </summary>
     public static string Record(string recordKey, string minuteKey, string hourKey, string status, string wallMs) => $$"""
         do
@@ -62,7 +62,7 @@ public static class ExecutionStatsScript
           local wall = tonumber({{wallMs}})
           for _, key in ipairs({ {{minuteKey}}, {{hourKey}} }) do
             redis.call('HINCRBY', key, '{{CountPrefix}}' .. {{status}} .. ':' .. language, 1)
-            if wall and wall > 0 then sample(key, '{{Run}}', wall) end
+            if wall then sample(key, '{{Run}}', wall) end
             if created and started then sample(key, '{{Wait}}', math.max(0, started - created)) end
           end
           redis.call('EXPIRE', {{minuteKey}}, {{(int)MinuteRetention.TotalSeconds}})

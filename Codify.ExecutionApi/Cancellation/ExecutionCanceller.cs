@@ -35,7 +35,7 @@ public sealed partial class ExecutionCanceller(IConnectionMultiplexer redis, Tim
           {EventLogScript.Append("KEYS[1]", "KEYS[5]", "KEYS[2]", "ARGV[3]")}
           {ExecutionEndedScript.Announce("ARGV[3]")}
           {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
-          {ExecutionStatsScript.Record("KEYS[1]", "KEYS[6]", "KEYS[7]", "'cancelled'", "0")}
+          {ExecutionStatsScript.Record("KEYS[1]", "KEYS[6]", "KEYS[7]", "'cancelled'", "''")}
         elseif status == 'running' then
           redis.call('HSET', KEYS[1], 'cancelRequested', ARGV[2])
           redis.call('PUBLISH', KEYS[3], ARGV[4])

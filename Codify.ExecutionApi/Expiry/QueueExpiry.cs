@@ -35,7 +35,7 @@ public sealed partial class QueueExpiry(
           {EventLogScript.Append("KEYS[1]", "KEYS[3]", "KEYS[2]", "ARGV[3]")}
           {ExecutionEndedScript.Announce("ARGV[3]")}
           {CallbackQueueScript.EnqueueIfRequested("KEYS[1]", "KEYS[4]", "ARGV[4]")}
-          {ExecutionStatsScript.Record("KEYS[1]", "KEYS[5]", "KEYS[6]", "'internal_error'", "0")}
+          {ExecutionStatsScript.Record("KEYS[1]", "KEYS[5]", "KEYS[6]", "'internal_error'", "''")}
           status = 'expired'
         end
         if status ~= 'running' then

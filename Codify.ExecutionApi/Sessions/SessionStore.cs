@@ -61,7 +61,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, IOptions<SessionO
         redis.call('HSET', KEYS[1], 'status', 'internal_error', 'result', ARGV[1], 'completedAt', ARGV[2])
         {EventLogScript.Append("KEYS[1]", "KEYS[3]", "KEYS[2]", "ARGV[3]")}
         {ExecutionEndedScript.Announce("ARGV[3]")}
-        {ExecutionStatsScript.Record("KEYS[1]", "KEYS[4]", "KEYS[5]", "'internal_error'", "0")}
+        {ExecutionStatsScript.Record("KEYS[1]", "KEYS[4]", "KEYS[5]", "'internal_error'", "''")}
         return 1
         """;
 

@@ -78,10 +78,13 @@ public sealed class ExecutionRepository(IConnectionMultiplexer redis, TimeProvid
         var outcome = await Db.ScriptEvaluateAsync(FinishScript,
             [RedisKeys.Execution(id), RedisKeys.Events(id), RedisKeys.CallbackStream, RedisKeys.EventsLog(id), stats.Minute, stats.Hour],
             [result.Status.ToWire(), JsonSerializer.Serialize(result, CodifyJson.Options), now.ToString("O"),
-                completedJson, worker, id, result.WallTimeMs, published]);
+                completedJson, worker, id, run is { ProgramRan: true } ? result.WallTimeMs : "", published]);
         return (int)outcome == 1;
     }
 
-    /// <summary>What the replica that started a run knows of its record: enough to publish the final record whole.</summary>
-    public sealed record StartedRun(string Language, DateTimeOffset? CreatedAt, DateTimeOffset StartedAt, string? SessionId = null);
+    /// <summary>
+    /// What the replica that started a run knows of its record: enough to publish the final record whole, and whether its
+    /// program ran (only then is its wall time a run duration in the statistics; 0 ms is one).
+    /// </summary>
+    public sealed record StartedRun(string Language, DateTimeOffset? CreatedAt, DateTimeOffset StartedAt, string? SessionId = null, bool ProgramRan = true);
 }

@@ -143,7 +143,9 @@ public sealed partial class JobHandler(
         using (ExecutionTrace.StartPhase("result.store"))
         {
             await output.DrainAsync();
-            stored = await executions.TryFinishAsync(id, worker, result, new(spec.Language, claim.CreatedAt, startedAt, spec.SessionId));
+            // A sandbox that failed to start reports internal_error with no program run.
+            var programRan = ran && result.Status != ExecutionStatus.InternalError;
+            stored = await executions.TryFinishAsync(id, worker, result, new(spec.Language, claim.CreatedAt, startedAt, spec.SessionId, programRan));
         }
 
         if (stored)

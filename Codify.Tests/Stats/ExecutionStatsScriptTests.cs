@@ -48,6 +48,20 @@ public sealed class ExecutionStatsScriptTests : IAsyncLifetime
         Assert.Equal(250, minute["run:sum"]);
     }
 
+    /// <summary>A forked hello can end within the millisecond: its 0 ms is a run duration (it was skipped, and the counts disagreed).</summary>
+    [Fact]
+    public async Task A_run_of_0_ms_counts_as_a_run_duration()
+    {
+        await WriteRecordAsync("z", "2025-01-01T00:00:00.0000000+00:00", "2025-01-01T00:00:00.0010000+00:00");
+
+        await CountAsync("z", "completed", wallMs: 0);
+
+        var minute = await HashAsync("m");
+        Assert.Equal(1, minute[$"run:{DurationHistogram.BucketOf(0)}"]);
+        Assert.Equal(0, minute["run:min"]);
+        Assert.Equal(0, minute["run:sum"]);
+    }
+
     [Fact]
     public async Task Counts_add_up_and_a_run_that_never_started_counts_without_durations()
     {
@@ -57,7 +71,7 @@ public sealed class ExecutionStatsScriptTests : IAsyncLifetime
 
         await CountAsync("a", "completed", wallMs: 40);
         await CountAsync("b", "time_limit_exceeded", wallMs: 1000);
-        await CountAsync("c", "cancelled", wallMs: 0);
+        await CountAsync("c", "cancelled", wallMs: "");
 
         foreach (var bucket in new[] { "m", "h" })
         {
@@ -82,7 +96,7 @@ public sealed class ExecutionStatsScriptTests : IAsyncLifetime
         await _redis.Db.HashSetAsync(id, started is null ? fields : [.. fields, new(ExecutionFields.StartedAt, started)]);
     }
 
-    private async Task CountAsync(string id, string status, long wallMs) =>
+    private async Task CountAsync(string id, string status, RedisValue wallMs) =>
         await _redis.Db.ScriptEvaluateAsync(Script, [id, "stats:m", "stats:h"], [status, wallMs]);
 
     private async Task<Dictionary<string, long>> HashAsync(string bucket) =>
