@@ -40,7 +40,7 @@ public static class EndToEndBenchmark
                     {
                         // Right before the block it is compared with, once the services are idle again (the pool and the fork
                         // servers refill after the previous block): the same definition as the AppHost part's baseline.
-                        await AppHost.AppSettle.WaitAsync(() => cpu.Snapshot().Where(p => p.Key != "client").Sum(p => p.Value), TimeSpan.FromSeconds(30));
+                        await AppSettle.WaitAsync(() => cpu.Snapshot().Where(p => p.Key != "client").Sum(p => p.Value), TimeSpan.FromSeconds(30));
                         report.RawRate[(pool > 0, language)] = await raw.RateAsync(language, parallel: 2, total: requests);
                         report.RawCpu[(pool > 0, language)] = raw.LastCpuPerStart;
                     }

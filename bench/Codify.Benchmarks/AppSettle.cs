@@ -1,4 +1,4 @@
-namespace Codify.Benchmarks.AppHost;
+namespace Codify.Benchmarks;
 
 /// <summary>
 /// Waits until the app is idle before its raw baseline is measured: right after the warm-up both Sandbox replicas refill
