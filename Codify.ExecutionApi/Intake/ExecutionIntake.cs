@@ -1,6 +1,8 @@
 using Codify.Contracts;
 using Codify.ExecutionApi.Admission;
 using Codify.ExecutionApi.Executions;
+using Codify.ExecutionApi.Health;
+using Codify.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -16,6 +18,7 @@ public sealed partial class ExecutionIntake(
     RequestJudge judge,
     ExecutionStore store,
     IOptions<ExecutionOptions> options,
+    IOptions<RedisClientOptions> redisOptions,
     AdmissionMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<ExecutionIntake> logger)
@@ -127,7 +130,7 @@ public sealed partial class ExecutionIntake(
         {
             LogRedisUnavailable(logger, e);
             metrics.Rejected("redis_unavailable");
-            return IntakeRefusals.RedisUnavailable();
+            return IntakeRefusals.RedisUnavailable(RedisFailure.Describe(e, TimeSpan.FromMilliseconds(redisOptions.Value.TimeoutMs)));
         }
     }
 

@@ -27,7 +27,8 @@ public static class IntakeRefusals
     public static IntakeRefused RuntimesUnknown() => new("runtimes_unknown", StatusCodes.Status503ServiceUnavailable,
         RuntimeCatalog.NotPublishedTitle, RuntimeCatalog.NotPublishedDetail, RetryAfter.UnavailableSeconds);
 
-    public static IntakeRefused RedisUnavailable() => new("redis_unavailable", StatusCodes.Status503ServiceUnavailable,
-        RedisFailure.Title, "The execution store (Redis) does not answer; nothing was queued. Retry later.",
+    /// <param name="reason">What failed, short (<see cref="RedisFailure.Describe"/>): a lost connection or a slow answer.</param>
+    public static IntakeRefused RedisUnavailable(string reason) => new("redis_unavailable", StatusCodes.Status503ServiceUnavailable,
+        RedisFailure.Title, $"The execution store (Redis) does not answer ({reason}); nothing was queued. Retry later.",
         RetryAfter.UnavailableSeconds);
 }

@@ -73,6 +73,8 @@ public sealed class RedisOutageTests : IDisposable
         });
         Assert.All(answers[..5], a => Assert.True(a.ContentType == "application/problem+json", a.ToString()));
         Assert.Contains("Redis", answers[0].Body, StringComparison.Ordinal);
+        // The intake's refusal says which failure it was: a lost connection or an answer that did not come in time.
+        Assert.Matches(@"does not answer \((no connection to Redis|Redis did not answer within \d+ ms)", answers[2].Body);
         Assert.Contains("redis: PING failed", answers[5].Body, StringComparison.Ordinal);
     }
 

@@ -33,18 +33,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     public IDatabase Db => Connection.GetDatabase();
 
-    public static Task<RedisServer> StartAsync()
-    {
-        var port = FreePort();
-        return StartAsync(port, ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-    }
+    public static Task<RedisServer> StartAsync() =>
+        StartOnFreePortAsync(port => ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
 
     /// <summary>Started exactly as the AppHost starts it: append-only file in <paramref name="dataDirectory"/>.</summary>
-    public static Task<RedisServer> StartDurableAsync(string dataDirectory)
-    {
-        var port = FreePort();
-        return StartAsync(port, RedisServerArguments.Build(port, dataDirectory));
-    }
+    public static Task<RedisServer> StartDurableAsync(string dataDirectory) =>
+        StartOnFreePortAsync(port => RedisServerArguments.Build(port, dataDirectory));
 
     /// <summary>SIGTERM (Redis fsyncs its append-only file and exits), then a new redis-server on the same port and folder.</summary>
     public async Task RestartAsync()
@@ -68,11 +62,27 @@ public sealed class RedisServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task<RedisServer> StartAsync(int port, IReadOnlyList<string> arguments)
+    /// <summary>
+    /// A free port is only free until someone binds it: another test's redis-server (or an outgoing connection) can take it
+    /// first. Then ours fails to bind and exits, and a test would silently share the other test's Redis, and lose it when
+    /// that test kills it. So the server that answers must be the one launched here, or it is tried on another port.
+    /// </summary>
+    private static async Task<RedisServer> StartOnFreePortAsync(Func<int, IReadOnlyList<string>> arguments)
     {
-        var process = Launch(arguments);
-        var connection = await ConnectAsync(port, process);
-        return new RedisServer(process, arguments, port, connection);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var process = Launch(arguments(port));
+            try
+            {
+                var connection = await ConnectAsync(port, process);
+                return new RedisServer(process, arguments(port), port, connection);
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                process.Dispose();
+            }
+        }
     }
 
     /// <summary>A new redis-server on the same port and folder, after a stop.</summary>
@@ -80,6 +90,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         _process.Dispose();
         _process = Launch(_arguments);
+        // Our own port, freed a moment ago: if someone else took it meanwhile, this test cannot go on (PortTakenException).
         (await ConnectAsync(Port, _process)).Dispose();
         await Eventually.ReturnsAsync(() => Task.FromResult(Connection.IsConnected), c => c, TimeSpan.FromSeconds(10), "the test's connection to come back");
     }
@@ -124,16 +135,33 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=500");
-                // A server still loading its append-only file accepts connections but answers -LOADING.
+                var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=500,allowAdmin=true");
+                // Admin: the test asks the server its pid (INFO). A server still loading its append-only file answers -LOADING.
                 await connection.GetDatabase().PingAsync();
+                if (await ServerPidAsync(connection, port) != process.Id)
+                {
+                    await connection.DisposeAsync();
+                    throw new PortTakenException(port);
+                }
+
                 return connection;
             }
             catch (Exception ex) when (ex is RedisConnectionException or RedisServerException && DateTime.UtcNow < deadline && !process.HasExited)
             {
                 await Task.Delay(50);
             }
+            catch (RedisConnectionException) when (process.HasExited)
+            {
+                throw new PortTakenException(port);
+            }
         }
+    }
+
+    private static async Task<long> ServerPidAsync(ConnectionMultiplexer connection, int port)
+    {
+        var info = await connection.GetServer("127.0.0.1", port).InfoAsync("server");
+        var pid = info.SelectMany(group => group).First(pair => pair.Key == "process_id").Value;
+        return long.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static int FreePort()
@@ -142,4 +170,7 @@ public sealed class RedisServer : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>The port was taken by the time redis-server bound it: what answers there is not the server launched.</summary>
+    private sealed class PortTakenException(int port) : Exception($"127.0.0.1:{port} is taken by another process; redis-server could not have it");
 }
