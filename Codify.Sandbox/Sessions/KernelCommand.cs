@@ -22,7 +22,10 @@ internal static class KernelCommand
         exec "$@"
         """;
 
+    private const string PythonFilesModule = "codify_kernel_files.py";
+
     private static readonly Lazy<string> Python = new(() => Read("kernel.py"));
+    private static readonly Lazy<string> PythonFiles = new(() => Read(PythonFilesModule));
     private static readonly Lazy<string> Node = new(() => Read("kernel.js"));
 
     public static IReadOnlyList<string> Command(IsolationOptions options, LanguageInfo language, ExecutionLimits limits)
@@ -33,13 +36,19 @@ internal static class KernelCommand
     }
 
     /// <summary>
-    /// The kernel file to bind read-only (name in the run folder, content, path inside); python's kernel also gets the
-    /// capture module (figures and notebook values, as a one-shot run's). Node cells return their last value only.
+    /// The kernel file to bind read-only (name in the run folder, content, path inside); python's kernel also gets its
+    /// file operations and the capture module (figures and notebook values, as a one-shot run's). Node cells return their
+    /// last value only.
     /// </summary>
     public static IReadOnlyList<(string Name, string Content, string SandboxPath)> Files(LanguageInfo language) =>
         language.Name == "javascript"
             ? [(FileName(language), Node.Value, $"{KernelDir}/{FileName(language)}")]
-            : [(FileName(language), Python.Value, $"{KernelDir}/{FileName(language)}"), .. CaptureFiles.ReadOnly(language, "")];
+            :
+            [
+                (FileName(language), Python.Value, $"{KernelDir}/{FileName(language)}"),
+                (PythonFilesModule, PythonFiles.Value, $"{KernelDir}/{PythonFilesModule}"),
+                .. CaptureFiles.ReadOnly(language, ""),
+            ];
 
     private static string FileName(LanguageInfo language) => language.Name == "javascript" ? "kernel.js" : "kernel.py";
 

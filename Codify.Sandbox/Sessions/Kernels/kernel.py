@@ -3,7 +3,7 @@
 # original stdin, answers leave on the original stdout; the program's own fds 0-2 are pipes the kernel owns.
 # The program runs in this process and can reach these fds: it can only ever lie to its own session.
 def _codify_kernel():
-    import ast, base64, codecs, fcntl, importlib.util, io, json, linecache, os, queue, select, signal, stat, struct, sys, termios, threading, time, traceback, types
+    import ast, codecs, fcntl, importlib.util, io, json, linecache, os, queue, select, signal, struct, sys, termios, threading, time, traceback, types
 
     ctl_in, ctl_out = os.dup(0), os.dup(1)  # dup() makes them non-inheritable: child processes do not get them
     null = os.open('/dev/null', os.O_RDONLY)
@@ -109,11 +109,17 @@ def _codify_kernel():
     threading.Thread(target=control, daemon=True).start()
     signal.signal(signal.SIGINT, on_sigint)
 
-    # The capture module (bound read-only by the host), loaded by path so the program's sys.path and imports stay a
-    # plain run's. plt.show() hands the shown figures to the cell's list from now on.
-    spec = importlib.util.spec_from_file_location('codify_capture', '/.codify/codify_capture.py')
-    capture = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(capture)
+    def load(name):
+        # The kernel's modules (bound read-only by the host), loaded by path so the program's sys.path and imports stay
+        # a plain run's.
+        spec = importlib.util.spec_from_file_location(name, '/.codify/%s.py' % name)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    files = load('codify_kernel_files')
+    # plt.show() hands the shown figures to the cell's list from now on.
+    capture = load('codify_capture')
     shown = []
     capture.show_hook(shown.extend)
 
@@ -125,6 +131,7 @@ def _codify_kernel():
     g.update(__name__='__main__', __doc__=None, __package__=None, __loader__=None, __spec__=None,
              __annotations__={}, __builtins__=builtins)
     me = sys._getframe().f_code
+    kernel_pid = os.getpid()
     count = [0]
 
     def run_cell(code, stdin, cell):
@@ -173,6 +180,15 @@ def _codify_kernel():
             traceback.print_exception(type(e), e, program_frames(e))
             exit_code = 1
         finally:
+            if os.getpid() != kernel_pid:
+                # A process the cell forked ends where the cell ends, as a forked process ends with a plain run's program:
+                # it never goes on as the kernel (a 'done' of its own would end the cell early, and its copies of the
+                # kernel's locks may be held by threads it does not have).
+                try:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(exit_code & 0xFF)
             with state:
                 current[0] = None
             # A late interrupt must not hit the kernel itself: blocked from here, and dropped before the next cell.
@@ -220,93 +236,6 @@ def _codify_kernel():
         finally:
             os.close(w)
 
-    DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
-
-    def parent_of(path, create):
-        # Component by component, never following a symlink: a link the program planted leads nowhere.
-        parts = path.split('/')
-        if path.startswith('/') or any(p in ('', '.', '..') for p in parts) or '\0' in path:
-            raise PermissionError('not a plain relative path')
-        d = os.open('/box', DIR)
-        try:
-            for p in parts[:-1]:
-                if create:
-                    try:
-                        os.mkdir(p, 0o755, dir_fd=d)
-                    except FileExistsError:
-                        pass
-                nd = os.open(p, DIR, dir_fd=d)
-                os.close(d)
-                d = nd
-        except BaseException:
-            os.close(d)
-            raise
-        return d, parts[-1]
-
-    def listing(limit):
-        files = []
-        stack = [('', os.open('/box', DIR))]
-        while stack and len(files) < limit:
-            prefix, d = stack.pop()
-            try:
-                for entry in os.scandir(d):
-                    st = entry.stat(follow_symlinks=False)
-                    if stat.S_ISREG(st.st_mode) and len(files) < limit:
-                        files.append({'path': prefix + entry.name, 'size': st.st_size})
-                    elif stat.S_ISDIR(st.st_mode):
-                        stack.append((prefix + entry.name + '/', os.open(entry.name, DIR, dir_fd=d)))
-            finally:
-                os.close(d)
-        for _, d in stack:
-            os.close(d)
-        return files
-
-    def file_op(req):
-        op, path = req['op'], req.get('path') or ''
-        try:
-            if op == 'list':
-                return {'files': listing(req['maxFiles'])}
-            if op == 'put':
-                data = base64.b64decode(req['data'])
-                d, name = parent_of(path, create=True)
-                try:
-                    try:
-                        os.stat(name, dir_fd=d, follow_symlinks=False)
-                    except FileNotFoundError:
-                        if len(listing(req['maxFiles'])) >= req['maxFiles']:
-                            return {'error': 'refused', 'detail': 'the session already holds %d files (Sessions:MaxFiles)' % req['maxFiles']}
-                    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644, dir_fd=d)
-                finally:
-                    os.close(d)
-                with os.fdopen(fd, 'wb') as f:
-                    if not stat.S_ISREG(os.fstat(fd).st_mode):
-                        return {'error': 'refused', 'detail': "'%s' is not a regular file" % path}
-                    f.write(data)
-                return {'size': len(data)}
-            d, name = parent_of(path, create=False)
-            try:
-                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=d)
-            finally:
-                os.close(d)
-            with os.fdopen(fd, 'rb') as f:
-                st = os.fstat(fd)
-                if not stat.S_ISREG(st.st_mode):
-                    return {'error': 'not_found', 'detail': "'%s' is not a regular file" % path}
-                if st.st_size > req['maxBytes']:
-                    return {'error': 'refused', 'detail': 'too_large: %d bytes' % st.st_size}
-                data = f.read(req['maxBytes'] + 1)
-            if len(data) > req['maxBytes']:
-                return {'error': 'refused', 'detail': 'too_large'}
-            return {'data': base64.b64encode(data).decode(), 'size': len(data)}
-        except FileNotFoundError:
-            return {'error': 'not_found', 'detail': "no file '%s' in the session's work dir" % path}
-        except OSError as e:
-            if e.errno == 40:  # ELOOP: the last component is a symlink
-                return {'error': 'refused', 'detail': "'%s' is a symlink: refused" % path}
-            if e.errno == 20:  # ENOTDIR: a component is a file or a symlink
-                return {'error': 'refused', 'detail': "a folder of '%s' is a symlink or a file: refused" % path}
-            return {'error': 'refused', 'detail': '%s: %s' % (type(e).__name__, e.strerror)}
-
     def preload(modules):
         # A pooled kernel, before any session has it: the host's own list of imports, so a session's imports of them are
         # instant. Nothing lands in the program's namespace (only sys.modules); one figure drawn loads fonts and the renderer.
@@ -349,7 +278,7 @@ def _codify_kernel():
             reply['t'] = 'reply'
             send(reply)
         else:
-            reply = file_op(req)
+            reply = files.file_op(req)
             reply['t'] = 'reply'
             send(reply)
 

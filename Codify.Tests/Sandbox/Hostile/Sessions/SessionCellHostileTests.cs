@@ -216,4 +216,31 @@ public sealed class SessionCellHostileTests(SessionSandboxRunnerFixture sandbox)
         Assert.Null(sandbox.Sessions.Find(id));
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
+
+    /// <summary>
+    /// A process the cell forks is a copy of the kernel: it must end where the cell's code ends (with the code a plain run's
+    /// forked process would have), never answer for the kernel with a result of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_process_the_cell_forks_ends_with_the_cells_code_and_never_answers_for_the_kernel()
+    {
+        const string code = """
+            import os
+            pid = os.fork()
+            if pid == 0:
+                print('child', flush=True)
+                raise ValueError('in the child')
+            print('parent saw', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            """;
+        var marker = HostChecks.NewMarker();
+        var id = await sandbox.Sessions.StartAsync(marker, SessionTestSteps.Python, Limits);
+
+        var cell = await sandbox.Sessions.RunCellAsync(id, code, Limits);
+
+        Assert.Equal(ExecutionStatus.Completed, cell.Status);
+        Assert.Equal("child\nparent saw 1\n", cell.Stdout);
+        Assert.Contains("ValueError: in the child", cell.Stderr, StringComparison.Ordinal);
+        await sandbox.AssertGoesOnAsync(id, "print('next')", "next\n", Limits);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
 }
