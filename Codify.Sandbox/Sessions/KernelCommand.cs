@@ -22,11 +22,12 @@ internal static class KernelCommand
         exec "$@"
         """;
 
-    private const string PythonFilesModule = "codify_kernel_files.py";
-
     private static readonly Lazy<string> Python = new(() => Read("kernel.py"));
-    private static readonly Lazy<string> PythonFiles = new(() => Read(PythonFilesModule));
     private static readonly Lazy<string> Node = new(() => Read("kernel.js"));
+
+    /// <summary>The python kernel's own modules, loaded by path from the kernel folder (never on the program's sys.path).</summary>
+    private static readonly Lazy<IReadOnlyList<(string Name, string Content, string SandboxPath)>> PythonModules = new(() =>
+        [.. new[] { "codify_kernel_files.py", "codify_kernel_stdio.py" }.Select(name => (name, Read(name), $"{KernelDir}/{name}"))]);
 
     public static IReadOnlyList<string> Command(IsolationOptions options, LanguageInfo language, ExecutionLimits limits)
     {
@@ -36,9 +37,9 @@ internal static class KernelCommand
     }
 
     /// <summary>
-    /// The kernel file to bind read-only (name in the run folder, content, path inside); python's kernel also gets its
-    /// file operations and the capture module (figures and notebook values, as a one-shot run's). Node cells return their
-    /// last value only.
+    /// The kernel file to bind read-only (name in the run folder, content, path inside); python's kernel also gets its own
+    /// modules (stdio, file operations) and the capture module (figures and notebook values, as a one-shot run's). Node
+    /// cells return their last value only.
     /// </summary>
     public static IReadOnlyList<(string Name, string Content, string SandboxPath)> Files(LanguageInfo language) =>
         language.Name == "javascript"
@@ -46,7 +47,7 @@ internal static class KernelCommand
             :
             [
                 (FileName(language), Python.Value, $"{KernelDir}/{FileName(language)}"),
-                (PythonFilesModule, PythonFiles.Value, $"{KernelDir}/{PythonFilesModule}"),
+                .. PythonModules.Value,
                 .. CaptureFiles.ReadOnly(language, ""),
             ];
 

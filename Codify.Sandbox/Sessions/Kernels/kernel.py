@@ -3,7 +3,7 @@
 # original stdin, answers leave on the original stdout; the program's own fds 0-2 are pipes the kernel owns.
 # The program runs in this process and can reach these fds: it can only ever lie to its own session.
 def _codify_kernel():
-    import ast, codecs, fcntl, importlib.util, io, json, linecache, os, queue, select, signal, struct, sys, termios, threading, time, traceback, types
+    import ast, importlib.util, io, json, linecache, os, queue, signal, sys, threading, time, traceback, types
 
     ctl_in, ctl_out = os.dup(0), os.dup(1)  # dup() makes them non-inheritable: child processes do not get them
     null = os.open('/dev/null', os.O_RDONLY)
@@ -27,38 +27,16 @@ def _codify_kernel():
             data += chunk
         return data
 
-    pumps = {}
-    for fd, name in ((1, 'stdout'), (2, 'stderr')):
-        r, w = os.pipe()
-        os.dup2(w, fd)
-        os.close(w)
-        pumps[name] = (r, threading.Lock())
+    def load(name):
+        # The kernel's modules (bound read-only by the host), loaded by path so the program's sys.path and imports stay
+        # a plain run's.
+        spec = importlib.util.spec_from_file_location(name, '/.codify/%s.py' % name)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
 
-    def pump(name, r, lock):
-        decoder = codecs.getincrementaldecoder('utf-8')('replace')
-        while True:
-            select.select([r], [], [])  # wait outside the lock: drain() may look while nothing is pending
-            with lock:
-                chunk = os.read(r, 65536)
-                if not chunk:
-                    return
-                text = decoder.decode(chunk)
-                if text:
-                    send({'t': 'out', 's': name, 'd': text})
-
-    for name, (r, lock) in pumps.items():
-        threading.Thread(target=pump, args=(name, r, lock), daemon=True).start()
-
-    def drain():
-        # Everything the cell wrote is sent before its end: each pipe is empty and its pump is not mid-send.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        for r, lock in pumps.values():
-            while True:
-                with lock:
-                    if struct.unpack('i', fcntl.ioctl(r, termios.FIONREAD, b'\0\0\0\0'))[0] == 0:
-                        break
-                threading.Event().wait(0.001)
+    stdio = load('codify_kernel_stdio')
+    stdio.start(send)
 
     requests = queue.Queue()
     main_id = threading.main_thread().ident
@@ -109,14 +87,6 @@ def _codify_kernel():
     threading.Thread(target=control, daemon=True).start()
     signal.signal(signal.SIGINT, on_sigint)
 
-    def load(name):
-        # The kernel's modules (bound read-only by the host), loaded by path so the program's sys.path and imports stay
-        # a plain run's.
-        spec = importlib.util.spec_from_file_location(name, '/.codify/%s.py' % name)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
     files = load('codify_kernel_files')
     # plt.show() hands the shown figures to the cell's list from now on.
     capture = load('codify_capture')
@@ -138,17 +108,7 @@ def _codify_kernel():
         count[0] += 1
         filename = '<cell %d>' % count[0]
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-        if stdin:
-            r, w = os.pipe()
-            data = stdin.encode()
-            threading.Thread(target=feed, args=(w, data), daemon=True).start()
-            os.dup2(r, 0)
-            os.close(r)
-        else:
-            null = os.open('/dev/null', os.O_RDONLY)
-            os.dup2(null, 0)
-            os.close(null)
-        sys.stdin = io.TextIOWrapper(io.FileIO(0, 'r', closefd=False), encoding='utf-8')
+        stdio.for_cell(stdin)
         outputs, exit_code = [], 0
         del shown[:]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -175,9 +135,9 @@ def _codify_kernel():
         except SystemExit as e:
             exit_code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
             if not isinstance(e.code, (int, type(None))):
-                print(e.code, file=sys.stderr)
+                stdio.to_stderr(lambda f: print(e.code, file=f))
         except BaseException as e:
-            traceback.print_exception(type(e), e, program_frames(e))
+            stdio.to_stderr(lambda f: traceback.print_exception(type(e), e, program_frames(e), file=f))
             exit_code = 1
         finally:
             if os.getpid() != kernel_pid:
@@ -185,8 +145,7 @@ def _codify_kernel():
                 # it never goes on as the kernel (a 'done' of its own would end the cell early, and its copies of the
                 # kernel's locks may be held by threads it does not have).
                 try:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
+                    stdio.flush()
                 finally:
                     os._exit(exit_code & 0xFF)
             with state:
@@ -201,7 +160,7 @@ def _codify_kernel():
             left_open = []
         outputs = [*shown, *outputs, *left_open]
         del shown[:]
-        drain()
+        stdio.drain()
         send({'t': 'done', 'cell': cell, 'exit': exit_code, 'outputs': outputs})
 
     def program_frames(e):
@@ -225,16 +184,6 @@ def _codify_kernel():
             x.__traceback__ = tb
             chain += [x.__cause__, x.__context__]
         return e.__traceback__
-
-    def feed(w, data):
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(w, view):]
-        except OSError:
-            pass
-        finally:
-            os.close(w)
 
     def preload(modules):
         # A pooled kernel, before any session has it: the host's own list of imports, so a session's imports of them are
@@ -264,7 +213,7 @@ def _codify_kernel():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 os.unlink(path)
-        drain()
+        stdio.drain()
         return {'error': '; '.join(failed)} if failed else {}
 
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

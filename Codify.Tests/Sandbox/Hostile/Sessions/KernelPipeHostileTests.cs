@@ -38,10 +38,11 @@ public sealed class KernelPipeHostileTests(SessionSandboxRunnerFixture sandbox) 
 
         Assert.Equal(ExecutionStatus.Completed, cell.Status);
         var targets = cell.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2)).ToDictionary(p => p[0], p => p[1]);
-        // stdin, then the program's stdout/stderr and the kernel's request, answer and two pump pipes: all pipes.
+        // stdin, then the program's stdout/stderr and the kernel's request, answer, two pump pipes and the spare write ends
+        // of stdout/stderr (each cell starts with fds 1 and 2 on them): all pipes.
         Assert.Equal("/dev/null", targets["0"]);
         Assert.All(targets.Where(t => t.Key != "0"), t => Assert.True(t.Value == "pipe:", $"fd {t.Key} is {t.Value}"));
-        Assert.Equal(6, targets.Count(t => t.Value == "pipe:"));
+        Assert.Equal(8, targets.Count(t => t.Value == "pipe:"));
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
 
