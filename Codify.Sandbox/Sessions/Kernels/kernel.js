@@ -90,10 +90,30 @@ for (const [fd, name, source] of [[1, 'stdout', 5], [2, 'stderr', 6]]) {
 // memory (the memory limit, then output delivered after the cell ended). Blocking writes wait for the pump instead.
 for (const stream of [process.stdout, process.stderr]) stream._handle?.setBlocking?.(true);
 
+// A cell that closed fd 0, 1 or 2 leaves a number the next open takes: a libuv handle that got it would abort node when
+// closed (uv__close refuses stdio fds). Each is taken back at once, in order (an open returns the lowest free number):
+// 0 on /dev/null, 1 and 2 on their FIFOs again (reopened through the kernel's read ends), so output flows on.
+function reclaimStdio() {
+  for (const [fd, path] of [[0, '/dev/null'], [1, '/proc/self/fd/5'], [2, '/proc/self/fd/6']]) {
+    try {
+      fs.fstatSync(fd);
+    } catch {
+      const got = fs.openSync(path, fd === 0 ? 'r' : 'w');
+      if (got !== fd) fs.closeSync(got);
+    }
+  }
+}
+
 function drain() {
   return Promise.all([1, 2].map((fd) => new Promise((resolve) => {
     passed[fd].push(resolve);
-    fs.writeSync(fd, marker);
+    try {
+      fs.writeSync(fd, marker);
+    } catch {
+      // The program closed this fd: nothing of its output can be waiting in the pipe, and the cell must still end.
+      passed[fd].pop();
+      resolve();
+    }
   })));
 }
 
@@ -128,8 +148,12 @@ async function runCell(req) {
     exit = 1;
   }
   Atomics.store(cells, 0, 0);
-  await drain();
-  send({ t: 'done', cell: req.cell, exit, outputs, timedOut });
+  try {
+    reclaimStdio();
+    await drain();
+  } finally {
+    send({ t: 'done', cell: req.cell, exit, outputs, timedOut });
+  }
 }
 
 const DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
@@ -238,6 +262,7 @@ process.on('exit', () => process.kill(process.pid, 'SIGKILL'));
 let chain = Promise.resolve();
 thread(CONTROL, { cells }).on('message', (req) => {
   if (req.op === 'end') process.exit(0);
-  chain = chain.then(() => (req.op === 'exec' ? runCell(req) : send({ t: 'reply', ...fileOp(req) })));
+  // A request that fails must not stop the ones after it: a rejected chain would leave the kernel deaf for good.
+  chain = chain.then(() => (req.op === 'exec' ? runCell(req) : send({ t: 'reply', ...fileOp(req) }))).catch(() => {});
 });
 send({ t: 'ready' });

@@ -4,8 +4,8 @@ namespace Codify.Tests.Sandbox.Hostile.Sessions;
 
 /// <summary>
 /// A cell that breaks its stdio (closes fds 0-2, replaces sys.stdout and sys.stderr) breaks only what is its own: the
-/// kernel goes on, every cell starts with fds 0-2 on its own stdin and the session's output pipes, and a cell's error still
-/// reaches its stderr. Before, each of these ended the session ("the session's interpreter exited").
+/// kernel goes on, every python cell starts with fds 0-2 on its own stdin and the session's output pipes, and a cell's
+/// error still reaches its stderr. Before, each of these ended the session ("the session's interpreter exited").
 /// </summary>
 [SandboxTier]
 [Collection(SessionHostileGroup.Name)]
@@ -43,6 +43,26 @@ public sealed class KernelStdioHostileTests(SessionSandboxRunnerFixture sandbox)
         Assert.Contains("ZeroDivisionError", failing.Stderr, StringComparison.Ordinal);
         // The program's own choice persists, as any state does, until it undoes it.
         await sandbox.AssertGoesOnAsync(id, "sys.stdout = sys.__stdout__\nprint('back')", "back\n", Limits);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
+
+    /// <summary>
+    /// Node has no dup2: the kernel takes a closed fd 1 back by reopening its FIFO, so the cell ends and the next one's
+    /// output flows. Before, the end-of-cell drain threw, the kernel stopped answering and the session was killed as a cell
+    /// past its time limit (and once that was caught, a libuv handle that got fd 1 aborted node).
+    /// </summary>
+    [Fact]
+    public async Task A_node_cell_that_closes_fd_1_ends_and_the_next_cell_s_output_flows()
+    {
+        var marker = HostChecks.NewMarker();
+        var id = await sandbox.Sessions.StartAsync(marker, "javascript", Limits);
+
+        await sandbox.AssertGoesOnAsync(id, "require('fs').closeSync(1)", "", Limits);
+        var next = await sandbox.Sessions.RunCellAsync(id, "console.log('out')\nconsole.error('err')", Limits);
+
+        Assert.True(next.Status == ExecutionStatus.Completed, $"{next.Status.ToWire()} '{next.Stderr}' {next.Message} {next.SessionEnded}");
+        Assert.Equal("out\n", next.Stdout);
+        Assert.Equal("err\n", next.Stderr);
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
 }
