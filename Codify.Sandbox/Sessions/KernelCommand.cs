@@ -26,8 +26,11 @@ internal static class KernelCommand
     private static readonly Lazy<string> Node = new(() => Read("kernel.js"));
 
     /// <summary>The python kernel's own modules, loaded by path from the kernel folder (never on the program's sys.path).</summary>
-    private static readonly Lazy<IReadOnlyList<(string Name, string Content, string SandboxPath)>> PythonModules = new(() =>
-        [.. new[] { "codify_kernel_files.py", "codify_kernel_stdio.py" }.Select(name => (name, Read(name), $"{KernelDir}/{name}"))]);
+    private static readonly Lazy<IReadOnlyList<(string Name, string Content, string SandboxPath)>> PythonModules =
+        new(() => Modules("codify_kernel_files.py", "codify_kernel_stdio.py"));
+
+    private static readonly Lazy<IReadOnlyList<(string Name, string Content, string SandboxPath)>> NodeModules =
+        new(() => Modules("codify_kernel_files.js"));
 
     public static IReadOnlyList<string> Command(IsolationOptions options, LanguageInfo language, ExecutionLimits limits)
     {
@@ -37,19 +40,22 @@ internal static class KernelCommand
     }
 
     /// <summary>
-    /// The kernel file to bind read-only (name in the run folder, content, path inside); python's kernel also gets its own
-    /// modules (stdio, file operations) and the capture module (figures and notebook values, as a one-shot run's). Node
-    /// cells return their last value only.
+    /// The kernel file to bind read-only (name in the run folder, content, path inside); each kernel also gets its own
+    /// modules (file operations; python's stdio), and python's the capture module (figures and notebook values, as a
+    /// one-shot run's). Node cells return their last value only.
     /// </summary>
     public static IReadOnlyList<(string Name, string Content, string SandboxPath)> Files(LanguageInfo language) =>
         language.Name == "javascript"
-            ? [(FileName(language), Node.Value, $"{KernelDir}/{FileName(language)}")]
+            ? [(FileName(language), Node.Value, $"{KernelDir}/{FileName(language)}"), .. NodeModules.Value]
             :
             [
                 (FileName(language), Python.Value, $"{KernelDir}/{FileName(language)}"),
                 .. PythonModules.Value,
                 .. CaptureFiles.ReadOnly(language, ""),
             ];
+
+    private static IReadOnlyList<(string Name, string Content, string SandboxPath)> Modules(params string[] names) =>
+        [.. names.Select(name => (name, Read(name), $"{KernelDir}/{name}"))];
 
     private static string FileName(LanguageInfo language) => language.Name == "javascript" ? "kernel.js" : "kernel.py";
 
