@@ -14,18 +14,20 @@ namespace Codify.Tests.Sessions;
 [Collection(SessionGroup.Name)]
 public sealed class SessionFileTests(SessionsFixture stack)
 {
-    [Fact]
-    public async Task An_uploaded_file_is_seen_by_cells_and_a_written_one_comes_back_listed_with_its_size()
+    [Theory]
+    [InlineData("python", "rows = open('data/in.csv').read().split()\nopen('out.txt', 'w').write(str(len(rows)))\nrows", "['a,b', '1,2']")]
+    [InlineData("javascript", "const fs = require('fs')\nconst rows = fs.readFileSync('data/in.csv', 'utf8').split('\\n').filter(Boolean)\nfs.writeFileSync('out.txt', String(rows.length))\nrows", "[ 'a,b', '1,2' ]")]
+    public async Task An_uploaded_file_is_seen_by_cells_and_a_written_one_comes_back_listed_with_its_size(string language, string code, string shown)
     {
-        var session = await stack.CreateAsync();
+        var session = await stack.CreateAsync(language);
         using (var put = await stack.Client.PutAsync($"/api/sessions/{session.Id}/files/data/in.csv", new ByteArrayContent("a,b\n1,2\n"u8.ToArray())))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             Assert.Equal(new SessionFile("data/in.csv", 8), await put.Content.ReadFromJsonAsync<SessionFile>(CodifyJson.Options));
         }
 
-        var cell = await stack.RunAsync(session.Id, "rows = open('data/in.csv').read().split()\nopen('out.txt', 'w').write(str(len(rows)))\nrows");
-        Assert.Equal("['a,b', '1,2']", Assert.Single(cell.Outputs!).Data);
+        var cell = await stack.RunAsync(session.Id, code);
+        Assert.Equal(shown, Assert.Single(cell.Outputs!).Data);
 
         Assert.Equal("2", await stack.Client.GetStringAsync($"/api/sessions/{session.Id}/files/out.txt"));
         var listing = await stack.Client.GetFromJsonAsync<FileListing>($"/api/sessions/{session.Id}/files", CodifyJson.Options);
@@ -33,11 +35,13 @@ public sealed class SessionFileTests(SessionsFixture stack)
         await stack.CloseAsync(session.Id);
     }
 
-    [Fact]
-    public async Task A_symlink_the_program_planted_is_never_followed_to_a_host_file()
+    [Theory]
+    [InlineData("python", "import os\nos.symlink('/etc/passwd', 'passwd')\nos.symlink('/', 'root')\nos.symlink('/proc/self', 'me')\nopen('real.txt', 'w').write('ok')")]
+    [InlineData("javascript", "const fs = require('fs')\nfs.symlinkSync('/etc/passwd', 'passwd')\nfs.symlinkSync('/', 'root')\nfs.symlinkSync('/proc/self', 'me')\nfs.writeFileSync('real.txt', 'ok')")]
+    public async Task A_symlink_the_program_planted_is_never_followed_to_a_host_file(string language, string plant)
     {
-        var session = await stack.CreateAsync();
-        await stack.RunAsync(session.Id, "import os\nos.symlink('/etc/passwd', 'passwd')\nos.symlink('/', 'root')\nos.symlink('/proc/self', 'me')\nopen('real.txt', 'w').write('ok')");
+        var session = await stack.CreateAsync(language);
+        await stack.RunAsync(session.Id, plant);
         var hostPasswd = await File.ReadAllTextAsync("/etc/passwd");
 
         foreach (var path in new[] { "passwd", "root/etc/passwd", "me/environ", "root/etc/hostname" })
