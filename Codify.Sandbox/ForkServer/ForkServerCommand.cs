@@ -42,6 +42,8 @@ internal static class ForkServerCommand
         os.execv(sys.argv[1], sys.argv[1:])
         """;
 
+    private static readonly string[] SourceFiles = ["forkserver_os.py", "forkserver_run.py", "forkserver.py"];
+
     public static string ServerSource { get; } = LoadSource();
 
     /// <summary>
@@ -86,11 +88,15 @@ internal static class ForkServerCommand
         ];
     }
 
-    private static string LoadSource()
+    /// <summary>
+    /// One program in three files: the calls into the kernel, what runs in the children, then the server (which runs when
+    /// the text is executed, so it comes last).
+    /// </summary>
+    private static string LoadSource() => string.Join("\n", SourceFiles.Select(name =>
     {
-        using var stream = typeof(ForkServerCommand).Assembly.GetManifestResourceStream("Codify.Sandbox.ForkServer.forkserver.py")
-            ?? throw new InvalidOperationException("forkserver.py is not embedded");
+        using var stream = typeof(ForkServerCommand).Assembly.GetManifestResourceStream($"Codify.Sandbox.ForkServer.{name}")
+            ?? throw new InvalidOperationException($"{name} is not embedded");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
-    }
+    }));
 }
