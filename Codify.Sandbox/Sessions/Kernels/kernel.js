@@ -105,13 +105,24 @@ function reclaimStdio() {
   }
 }
 
+// Whether fd still is the FIFO the kernel pumps (the program may have put a file of its own there).
+function pumped(fd, source) {
+  try {
+    const [a, b] = [fs.fstatSync(fd), fs.fstatSync(source)];
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
 function drain() {
-  return Promise.all([1, 2].map((fd) => new Promise((resolve) => {
+  return Promise.all([[1, 5], [2, 6]].map(([fd, source]) => new Promise((resolve) => {
+    // Not the FIFO any more: no marker can come through, and nothing of the cell's output waits in the pipe.
+    if (!pumped(fd, source)) return resolve();
     passed[fd].push(resolve);
     try {
       fs.writeSync(fd, marker);
     } catch {
-      // The program closed this fd: nothing of its output can be waiting in the pipe, and the cell must still end.
       passed[fd].pop();
       resolve();
     }

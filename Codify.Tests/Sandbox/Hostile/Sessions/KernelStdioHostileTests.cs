@@ -65,4 +65,19 @@ public sealed class KernelStdioHostileTests(SessionSandboxRunnerFixture sandbox)
         Assert.Equal("err\n", next.Stderr);
         await sandbox.EndAndAssertGoneAsync(marker, id);
     }
+
+    /// <summary>A node cell that puts a file of its own on fd 1 keeps it (no dup2 to undo it), and its cells still end.</summary>
+    [Fact]
+    public async Task A_node_cell_that_puts_a_file_on_fd_1_still_ends_and_so_do_the_next_ones()
+    {
+        var marker = HostChecks.NewMarker();
+        var id = await sandbox.Sessions.StartAsync(marker, "javascript", Limits);
+
+        await sandbox.AssertGoesOnAsync(id, "const fs = require('fs')\nfs.closeSync(1)\nfs.openSync('/tmp/mine', 'w')", "", Limits);
+        var next = await sandbox.Sessions.RunCellAsync(id, "console.error(require('fs').readFileSync('/tmp/mine', 'utf8').length)", Limits);
+
+        Assert.True(next.Status == ExecutionStatus.Completed, $"{next.Status.ToWire()} '{next.Stderr}' {next.Message} {next.SessionEnded}");
+        Assert.Equal("0\n", next.Stderr);
+        await sandbox.EndAndAssertGoneAsync(marker, id);
+    }
 }
