@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Codify.Contracts;
 using Codify.Sandbox.Capture;
 using Codify.Sandbox.Launch;
@@ -66,7 +67,7 @@ internal sealed partial class BubblewrapRunner(
 
         try
         {
-            return await supervisor.SuperviseAsync(sandbox, spec, onOutput, stdin, cancellationToken);
+            return await supervisor.SuperviseAsync(sandbox, spec, onOutput, stdin, Stopwatch.GetTimestamp(), cancellationToken);
         }
         finally
         {

@@ -43,6 +43,8 @@ internal sealed partial class ForkServerRunner(
             }
             else
             {
+                // The program runs from its dispatch: its wall clock starts here, not once supervision begins.
+                var dispatchedAt = Stopwatch.GetTimestamp();
                 var (run, failure) = await child.DispatchAsync(executionId, spec, Languages.Find("python")!);
                 if (run is not null)
                 {
@@ -50,7 +52,7 @@ internal sealed partial class ForkServerRunner(
                     {
                         _runs.Add(1, new KeyValuePair<string, object?>("path", "fork"), new KeyValuePair<string, object?>("language", "python"));
                         Activity.Current?.SetTag("codify.sandbox.path", "fork");
-                        return await supervisor.SuperviseAsync(run, spec, onOutput, stdin, cancellationToken);
+                        return await supervisor.SuperviseAsync(run, spec, onOutput, stdin, dispatchedAt, cancellationToken);
                     }
                     finally
                     {

@@ -102,6 +102,11 @@ public sealed partial class JobHandler(
                 }
 
                 break;
+            case { } ended when ended.IsTerminal() && claim.Spec?.SessionId is not null:
+                // A cell cancelled (or expired) while queued never reaches the kernel: its session is free for the next cell
+                // now, not once the claim lapses (wall limit plus slack). Harmless for a cell that ran: the claim names it.
+                await cells.CellNotRunAsync(id, claim.Spec);
+                break;
             default:
                 // Expired, cancelled before it ran, already finished, or already running here: nothing to do but acknowledge.
                 break;
@@ -136,6 +141,13 @@ public sealed partial class JobHandler(
                 LogRunFailed(logger, id, e);
                 result = ExecutionResult.InternalError($"sandbox failed to run the program: {e.Message}");
                 ran = false;
+            }
+
+            if (!ran && spec.SessionId is not null)
+            {
+                // Its record went to running when it was claimed, so a cancel can land before the cell reaches the kernel
+                // (on a busy host, between the claim and here): without this, its session stayed busy till the claim lapsed.
+                await cells.CellNotRunAsync(id, spec);
             }
         }
 

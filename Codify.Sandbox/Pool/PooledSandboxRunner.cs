@@ -50,12 +50,14 @@ internal sealed partial class PooledSandboxRunner(
             {
                 try
                 {
+                    // The program runs from its dispatch: its wall clock starts here, not once supervision begins.
+                    var dispatchedAt = Stopwatch.GetTimestamp();
                     var failure = await warm.DispatchAsync(executionId, spec,
                         spec.Captures && CapturingLaunch.ServesWarm(warm.Language) ? CaptureFiles.Request(spec, warm.Language, capture.Value) : null);
                     if (failure is null)
                     {
                         Count("warm", spec.Language, null, notForked);
-                        return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, cancellationToken);
+                        return await supervisor.SuperviseAsync(warm.Sandbox, spec, onOutput, stdin, dispatchedAt, cancellationToken);
                     }
 
                     // Nothing of the program ran: it runs cold instead.

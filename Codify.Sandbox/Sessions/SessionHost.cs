@@ -105,6 +105,12 @@ internal sealed partial class SessionHost(
         return result;
     }
 
+    public Task CellNotRunAsync(string executionId, ExecutionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return records.CellNotRunAsync(spec.SessionId ?? "", executionId);
+    }
+
     /// <summary>A pooled kernel made this session's; null when none is ready or the handover failed (that kernel is torn down).</summary>
     private KernelSession? HandOver(SessionPlan plan)
     {

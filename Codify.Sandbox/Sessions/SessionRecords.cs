@@ -29,6 +29,12 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
         return 1
         """;
 
+    // A cell that never reached the kernel frees the session too, without counting as one of its cells.
+    private const string CellNotRunScript = """
+        if redis.call('HGET', KEYS[1], 'cell') == ARGV[1] then redis.call('HDEL', KEYS[1], 'cell', 'cellUntil') end
+        return 1
+        """;
+
     // Only an existing record: a late touch must not leave a stray hash without its expiry.
     private const string TouchScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastActivityAt', ARGV[1]) end
@@ -59,6 +65,9 @@ internal sealed class SessionRecords(IConnectionMultiplexer redis, TimeProvider 
 
     public Task CellEndedAsync(string id, string executionId) =>
         Db.ScriptEvaluateAsync(CellEndedScript, [RedisKeys.Session(id)], [executionId, Now()]);
+
+    public Task CellNotRunAsync(string id, string executionId) =>
+        Db.ScriptEvaluateAsync(CellNotRunScript, [RedisKeys.Session(id)], [executionId]);
 
     public Task TouchAsync(string id) => Db.ScriptEvaluateAsync(TouchScript, [RedisKeys.Session(id)], [Now()]);
 

@@ -10,4 +10,10 @@ namespace Codify.Sandbox.Supervision;
 public interface ISessionCellRunner
 {
     Task<ExecutionResult> RunCellAsync(string executionId, ExecutionSpec spec, OutputChunkHandler? onOutput, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Frees the session for its next cell when this one ended without running (cancelled before its start, or the run
+    /// failed): the API's claim on the session names the cell, and only its end on the replica lets it go.
+    /// </summary>
+    Task CellNotRunAsync(string executionId, ExecutionSpec spec);
 }

@@ -17,12 +17,16 @@ internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<C
     /// <summary>How long to wait for the pipes to drain after the sandbox is gone: a stray holder must not hang the run.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
-    /// <summary>Supervises one run until its verdict; a layer that failed to set up closes the readiness gate.</summary>
+    /// <summary>
+    /// Supervises one run until its verdict; a layer that failed to set up closes the readiness gate. Its wall time counts
+    /// from <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp): a warm or forked program runs from its
+    /// handover, and on a busy host it can be done before the supervision begins (it was measured as 0 ms).
+    /// </summary>
     public async Task<ExecutionResult> SuperviseAsync(ISupervisedRun run, ExecutionSpec spec, OutputChunkHandler? onOutput,
-        IStdinFeed? stdin, CancellationToken cancellationToken)
+        IStdinFeed? stdin, long startedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var result = await WatchAsync(run, spec, onOutput, stdin, cancellationToken);
+        var result = await WatchAsync(run, spec, onOutput, stdin, startedAt, cancellationToken);
         if (spec.Captures && run.CaptureFolder is { } folder)
         {
             // Read after every process of the run is gone: nothing can write the channel while the host reads it.
@@ -40,10 +44,9 @@ internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<C
     }
 
     private async Task<ExecutionResult> WatchAsync(
-        ISupervisedRun process, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? liveStdin, CancellationToken cancellationToken)
+        ISupervisedRun process, ExecutionSpec spec, OutputChunkHandler? onOutput, IStdinFeed? liveStdin, long startedAt, CancellationToken cancellationToken)
     {
         var cgroup = process.Cgroup;
-        var clock = Stopwatch.StartNew();
         using var output = new OutputCapture(spec.Limits.OutputBytes, onOutput);
         using var wall = new CancellationTokenSource(spec.Limits.WallTimeMs);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(wall.Token, cancellationToken);
@@ -69,7 +72,7 @@ internal sealed partial class RunSupervisor(IsolationState isolation, IOptions<C
         }
 
         // Rounded, not truncated: the API's overhead is measured as its answer time minus this.
-        var elapsed = (long)Math.Round(clock.Elapsed.TotalMilliseconds);
+        var elapsed = (long)Math.Round(Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
         exited.Cancel();
         // Daemons that double-forked to outlive the run are killed here, before usage is read. The verdict does not wait for
         // the kernel to finish tearing them down: a SIGKILLed process runs nothing more, and the sandbox's disposal
