@@ -131,16 +131,24 @@ public sealed partial class JobHandler(
                 result = !ran ? CancelRequests.BeforeStart
                     : spec.SessionId is not null ? await cells.RunCellAsync(id, spec, output.OnChunk, run.Token)
                     : await runner.RunAsync(id, spec, output.OnChunk, spec.Interactive ? new RedisStdinFeed(redis, id) : null, run.Token);
-                if (result.Status == ExecutionStatus.Cancelled && running.Stopping && !await cancels.IsRequestedAsync(id))
-                {
-                    result = result with { Status = ExecutionStatus.InternalError, Message = StoppedMessage(options.Value.StopGraceSeconds) };
-                }
+            }
+            catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
+            {
+                // A session cell cancelled while it waited for its session (a file operation or the session's end held it):
+                // it never ran, and the record must end now, not when its claim lapses.
+                result = CancelRequests.BeforeStart;
+                ran = false;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 LogRunFailed(logger, id, e);
                 result = ExecutionResult.InternalError($"sandbox failed to run the program: {e.Message}");
                 ran = false;
+            }
+
+            if (result.Status == ExecutionStatus.Cancelled && running.Stopping && !await cancels.IsRequestedAsync(id))
+            {
+                result = result with { Status = ExecutionStatus.InternalError, Message = StoppedMessage(options.Value.StopGraceSeconds) };
             }
 
             if (!ran && spec.SessionId is not null)
