@@ -21,11 +21,10 @@ def _codify_serve():
     keep = set(sys.modules)
     import gc, os, select, signal, socket, struct
 
-    calls = _codify_os_calls(slots)
-    status_code, clone_child, map_child = calls[8:11]
+    (status_code, clone_child, map_child), child_calls = _codify_os_calls(slots)
     held = []          # the server's frame, in a forked run (see the prefork branch)
     forget = []        # the server's own imports, forgotten in each run's program (filled once the server is ready)
-    child_setup = _codify_run_side(calls, tmpfs_bytes, held, forget)
+    child_setup = _codify_run_side(child_calls, tmpfs_bytes, held, forget)
     control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     control.connect('/.codify/control/s')
 

@@ -115,4 +115,6 @@ def _codify_os_calls(slots):
         write(f'/proc/{pid}/uid_map', f'65534 {uid} 1'.encode())
         write(f'/proc/{pid}/gid_map', f'65534 {uid} 1'.encode())
 
-    return libc, check, mount, write, loopback_up, drop_capabilities, load_seccomp, look_like_bwrap, status_code, clone_child, map_child, shares
+    # The server's own (it forks and maps each child), then what runs in the children (forkserver_run.py).
+    return ((status_code, clone_child, map_child),
+            (libc, check, mount, write, loopback_up, drop_capabilities, load_seccomp, look_like_bwrap, status_code, shares))

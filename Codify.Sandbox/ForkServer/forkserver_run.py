@@ -4,7 +4,7 @@
 def _codify_run_side(calls, tmpfs_bytes, held, forget):
     """held: the server's frame once a run holds it; forget: the server's own imports (filled by the server once ready)."""
     import os, resource, signal, socket, sys
-    libc, check, mount, write, loopback_up, drop_capabilities, load_seccomp, look_like_bwrap, status_code, _, _, shares = calls
+    libc, check, mount, write, loopback_up, drop_capabilities, load_seccomp, look_like_bwrap, status_code, shares = calls
     MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
     CLONE_NEWCGROUP = 0x2000000
     tmpfs_data = f'mode=0755,size={tmpfs_bytes}'.encode()

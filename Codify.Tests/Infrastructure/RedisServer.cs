@@ -72,14 +72,22 @@ public sealed class RedisServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
-            var process = Launch(arguments(port));
+            var launched = arguments(port);
+            var process = Launch(launched);
             try
             {
                 var connection = await ConnectAsync(port, process);
-                return new RedisServer(process, arguments(port), port, connection);
+                return new RedisServer(process, launched, port, connection);
             }
             catch (PortTakenException) when (attempt < 5)
             {
+                // Ours lost the port; should it still be starting, it must not linger beside the other test's server.
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+
+                await process.WaitForExitAsync();
                 process.Dispose();
             }
         }
